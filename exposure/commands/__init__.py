@@ -1,0 +1,1 @@
+"""Subcommands of the ``exposure`` CLI, one module per capability."""
