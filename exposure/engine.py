@@ -221,13 +221,13 @@ class Evaluation:
         h, s = self.impact_usd.shape
         p = self.profiles
         return pd.DataFrame({
-            "symbol": np.repeat(p.symbols, s),
-            "name": np.repeat(p.names, s),
-            "segment": np.repeat(p.segments, s),
-            "layer": np.repeat(p.layers, s),
-            "profile_source": np.repeat(p.profile_source, s),
+            "symbol": _repeat_labels(p.symbols, s),
+            "name": _repeat_labels(p.names, s),
+            "segment": _repeat_labels(p.segments, s),
+            "layer": _repeat_labels(p.layers, s),
+            "profile_source": _repeat_labels(p.profile_source, s),
             "market_value_usd": np.repeat(self.market_value, s),
-            "scenario": np.tile(np.asarray(self.scenarios.ids, dtype=object), h),
+            "scenario": _tile_labels(self.scenarios.ids, h),
             "revenue_change": self.revenue_change.ravel(),
             "value_change": self.value_change.ravel(),
             "impact_usd": self.impact_usd.ravel(),
@@ -277,6 +277,18 @@ class Evaluation:
         """(H,) USD added back by the -100% floor (0 where the floor does not bind)."""
         j = self.scenario_index(scenario_id)
         return self.impact_usd[:, j] - self.contributions(scenario_id).sum(axis=1)
+
+
+def _repeat_labels(labels: np.ndarray, times: int) -> pd.Categorical:
+    """Each label repeated ``times`` times, as a categorical (no per-row Python strings)."""
+    codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+    return pd.Categorical.from_codes(np.repeat(codes, times), categories=uniques)
+
+
+def _tile_labels(labels: Sequence[str], times: int) -> pd.Categorical:
+    """The label sequence tiled ``times`` times, as a categorical."""
+    codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+    return pd.Categorical.from_codes(np.tile(codes, times), categories=uniques)
 
 
 def evaluate(

@@ -1,0 +1,226 @@
+"""Pure plotly figure builders: result frames in, ``go.Figure`` out (no Streamlit).
+
+Colours: one colour per layer everywhere, and a diverging red/green scale centred on zero for
+impacts. Backgrounds are transparent so the figures read in light and dark themes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+LAYER_COLORS: dict[str, str] = {
+    "Chips": "#2E6FBA",
+    "Cloud": "#E08A1E",
+    "Model labs": "#8A4FBF",
+    "Startups": "#2A9D8F",
+    "China tech": "#C0392B",
+    "Funds": "#7F8C8D",
+    "Other": "#95A5A6",
+}
+LOSS = "#C0392B"
+GAIN = "#1E8449"
+NEUTRAL = "#9AA5B1"
+DIVERGING = [
+    [0.0, "#B2182B"], [0.25, "#EF8A62"], [0.5, "#F2F2F2"], [0.75, "#7FBF7B"], [1.0, "#1B7837"],
+]
+"""Red (loss) -> light grey (zero) -> green (gain); always used with a symmetric range."""
+
+FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0.0, xanchor="left", font=dict(size=16)),
+        height=height,
+        margin=dict(l=10, r=10, t=50, b=10),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font=FONT,
+        hoverlabel=dict(font_size=12),
+    )
+    return fig
+
+
+def usd(value: float) -> str:
+    """Compact signed dollars: -$1.23M, $45.6k."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if v >= scale:
+            return f"{sign}${v / scale:,.{2 if unit != 'k' else 1}f}{unit}"
+    return f"{sign}${v:,.0f}"
+
+
+def _symmetric(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    bound = float(np.abs(finite).max()) if finite.size else 0.0
+    return bound if bound > 0 else 1.0
+
+
+def impact_heatmap(
+    holding_frame: pd.DataFrame,
+    scenario_titles: Mapping[str, str],
+    *,
+    max_rows: int = 40,
+) -> go.Figure:
+    """Holdings x scenarios heatmap of value change (%), hover with USD impact.
+
+    ``holding_frame`` is :meth:`Evaluation.holding_frame`. Rows are the ``max_rows`` holdings
+    with the largest market value, largest first.
+    """
+    frame = holding_frame.assign(
+        symbol=holding_frame["symbol"].astype(str), scenario=holding_frame["scenario"].astype(str)
+    )
+    order = (frame.groupby("symbol", sort=False)["market_value_usd"].first()
+             .sort_values(ascending=False).index[:max_rows])
+    scen = list(dict.fromkeys(frame["scenario"]))
+    pct = frame.pivot(index="symbol", columns="scenario", values="value_change").loc[order, scen]
+    usd_t = frame.pivot(index="symbol", columns="scenario", values="impact_usd").loc[order, scen]
+    z = pct.to_numpy() * 100
+    bound = _symmetric(z)
+    text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
+    custom = np.vectorize(usd)(usd_t.to_numpy()) if z.size else z
+    labels = [scenario_titles.get(s, s) for s in scen]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
+        colorscale=DIVERGING, text=text, texttemplate="%{text}", textfont=dict(size=10),
+        customdata=custom, colorbar=dict(title="value<br>change %", thickness=12),
+        hovertemplate="%{y} under %{x}<br>value change %{text}<br>impact %{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-30)
+    return _layout(fig, "Value change by holding and scenario", height=max(360, 22 * len(order) + 140))
+
+
+def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_title: str) -> go.Figure:
+    """Treemap: layer -> segment -> holding, sized by value, coloured by value change (%)."""
+    f = holding_frame[holding_frame["scenario"].astype(str) == scenario_id]
+    f = f[f["market_value_usd"] > 0]
+    ids, labels, parents, values, colors, hover = [], [], [], [], [], []
+    for layer, lf in f.groupby("layer", sort=True, observed=True):
+        lv = float(lf["market_value_usd"].sum())
+        lchg = float(lf["impact_usd"].sum()) / lv * 100 if lv else 0.0
+        ids.append(f"L:{layer}")
+        labels.append(str(layer))
+        parents.append("")
+        values.append(lv)
+        colors.append(lchg)
+        hover.append(f"{layer}<br>value {usd(lv)}<br>impact {usd(float(lf['impact_usd'].sum()))}")
+        for seg, sf in lf.groupby("segment", sort=True, observed=True):
+            sv = float(sf["market_value_usd"].sum())
+            ids.append(f"S:{layer}/{seg}")
+            labels.append(str(seg).replace("_", " "))
+            parents.append(f"L:{layer}")
+            values.append(sv)
+            colors.append(float(sf["impact_usd"].sum()) / sv * 100 if sv else 0.0)
+            hover.append(f"{seg}<br>value {usd(sv)}<br>impact {usd(float(sf['impact_usd'].sum()))}")
+            for row in sf.itertuples(index=False):
+                ids.append(f"H:{layer}/{seg}/{row.symbol}")
+                labels.append(str(row.symbol))
+                parents.append(f"S:{layer}/{seg}")
+                values.append(float(row.market_value_usd))
+                colors.append(float(row.value_change) * 100)
+                hover.append(f"{row.name}<br>value {usd(row.market_value_usd)}<br>"
+                             f"impact {usd(row.impact_usd)} ({row.value_change * 100:+.1f}%)")
+    bound = _symmetric(np.array(colors, dtype=float)) if colors else 1.0
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker=dict(colors=colors, colorscale=DIVERGING, cmin=-bound, cmax=bound, cmid=0,
+                    colorbar=dict(title="value<br>change %", thickness=12)),
+        hovertext=hover, hoverinfo="text", textinfo="label",
+    ))
+    return _layout(fig, f"Holdings by layer, coloured by impact: {scenario_title}", height=460)
+
+
+def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """Horizontal bar of portfolio impact (USD) per scenario; the selected one outlined."""
+    f = portfolio_frame.sort_values("impact_usd")
+    colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
+    widths = [3 if s == selected else 0 for s in f["scenario"]]
+    fig = go.Figure(go.Bar(
+        x=f["impact_usd"], y=f["title"], orientation="h",
+        marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
+        text=[f"{usd(v)} ({p * 100:+.1f}%)" for v, p in zip(f["impact_usd"], f["impact_pct"], strict=True)],
+        textposition="auto",
+        customdata=np.stack([f["probability"] * 100, f["scenario"]], axis=1),
+        hovertemplate="%{y}<br>impact %{text}<br>probability %{customdata[0]:.0f}%<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
+    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
+    return _layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
+
+
+def channel_waterfall(
+    contributions: pd.Series,
+    channel_names: Mapping[str, str],
+    *,
+    floor_usd: float = 0.0,
+    lookthrough_usd: float | None = None,
+    title: str = "Impact by channel",
+) -> go.Figure:
+    """Waterfall of one holding's impact: one bar per channel (+ floor, + look-through), then
+    the total. ``contributions`` is indexed by channel id (USD)."""
+    items = [(channel_names.get(str(c), str(c)), float(v)) for c, v in contributions.items()
+             if abs(float(v)) > 1e-9]
+    if abs(floor_usd) > 1e-9:
+        items.append(("floor at -100%", float(floor_usd)))
+    if lookthrough_usd is not None and abs(lookthrough_usd) > 1e-9:
+        items.append(("look-through", float(lookthrough_usd)))
+    total = sum(v for _, v in items)
+    fig = go.Figure(go.Waterfall(
+        orientation="v",
+        x=[n for n, _ in items] + ["Total"],
+        y=[v for _, v in items] + [total],
+        measure=["relative"] * len(items) + ["total"],
+        text=[usd(v) for _, v in items] + [usd(total)],
+        textposition="outside",
+        decreasing=dict(marker=dict(color=LOSS)),
+        increasing=dict(marker=dict(color=GAIN)),
+        totals=dict(marker=dict(color="#34495E")),
+        connector=dict(line=dict(color=NEUTRAL, width=1)),
+    ))
+    fig.update_yaxes(title="USD", tickprefix="$", tickformat="~s")
+    return _layout(fig, title, height=400)
+
+
+def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]) -> go.Figure:
+    """One holding's value change under every scenario (``holding_frame`` rows of one symbol)."""
+    f = rows.assign(title=[scenario_titles.get(str(s), str(s)) for s in rows["scenario"]])
+    f = f.sort_values("impact_usd")
+    colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
+    fig = go.Figure(go.Bar(
+        x=f["value_change"] * 100, y=f["title"], orientation="h", marker_color=colors,
+        text=[f"{p * 100:+.1f}% ({usd(v)})" for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
+        textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
+    fig.update_xaxes(title="value change (%)", ticksuffix="%")
+    return _layout(fig, "Across all scenarios", height=max(300, 40 * len(f) + 100))
+
+
+def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> go.Figure:
+    """Grouped bars of base shocks per channel for 2-4 scenarios, with low/high as error bars.
+
+    ``shocks`` columns: ``scenario`` (title), ``channel``, ``low``, ``base``, ``high``.
+    """
+    fig = go.Figure()
+    for scen, f in shocks.groupby("scenario", sort=False):
+        fig.add_bar(
+            name=str(scen), x=[channel_names.get(c, c) for c in f["channel"]], y=f["base"] * 100,
+            error_y=dict(type="data", symmetric=False, array=(f["high"] - f["base"]) * 100,
+                         arrayminus=(f["base"] - f["low"]) * 100, thickness=1.2),
+            hovertemplate="%{x}<br>base %{y:+.0f}%<extra>" + str(scen) + "</extra>",
+        )
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
+    fig.update_yaxes(title="shock (% change of the stream)", ticksuffix="%")
+    return _layout(fig, "Shocks per channel (bars: base; whiskers: low to high)", height=440)
+
+
+def layer_legend_order(layers: Sequence[str]) -> list[str]:
+    """Layers in stack order (chips to startups), for consistent legends."""
+    order = list(LAYER_COLORS)
+    return sorted(set(layers), key=lambda x: order.index(x) if x in order else len(order))

@@ -1,0 +1,1 @@
+"""Streamlit-specific helpers: the only code besides the pages that imports streamlit."""

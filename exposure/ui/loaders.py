@@ -1,0 +1,85 @@
+"""Cached loaders: catalog and evaluations, so widget changes never reload files.
+
+The catalog cache key is a signature of every data and workspace file's mtime and size, so an
+edit on disk (a saved scenario) is picked up on the next rerun without a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from exposure.analysis import Analysis, analyse
+from exposure.catalog import Catalog, load_catalog
+from exposure.portfolio import Portfolio, load_portfolio
+from exposure.valuation import PriceQuote
+from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
+
+
+def files_signature(*folders: Path) -> str:
+    """A cheap fingerprint of the YAML files under ``folders`` (names, sizes, mtimes)."""
+    h = hashlib.sha1()
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                st_ = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path}:{st_.st_size}:{st_.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _catalog(data: str, home: str, signature: str) -> Catalog:
+    return load_catalog(data, home)
+
+
+def get_catalog() -> Catalog:
+    """The validated catalog (bundled data + workspace), cached until a file changes."""
+    data, home = data_dir(), home_dir()
+    return _catalog(str(data), str(home), files_signature(data, home / "scenarios",
+                                                          home / "companies.yaml"))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _sample(path: str, signature: str) -> Portfolio:
+    return load_portfolio(path)
+
+
+def get_sample_portfolio() -> Portfolio:
+    """The bundled illustrative sample portfolio."""
+    path = SAMPLE_PORTFOLIO
+    return _sample(str(path), files_signature(path.parent))
+
+
+def portfolio_key(portfolio: Portfolio) -> str:
+    """Content hash of a portfolio (holdings and cash), used as a cache key."""
+    h = hashlib.sha1()
+    h.update(pd.util.hash_pandas_object(portfolio.holdings, index=False).values.tobytes())
+    h.update(f"{portfolio.cash}:{portfolio.cash_currency}:{portfolio.name}".encode())
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _analysis(pkey: str, ckey: int, scenario_ids: tuple[str, ...], case: str,
+              quotes_key: str, _portfolio: Portfolio, _catalog: Catalog,
+              _quotes: dict[str, PriceQuote] | None) -> Analysis:
+    return analyse(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes, case=case)  # type: ignore[arg-type]
+
+
+def get_analysis(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str],
+                 case: str = "base", quotes: dict[str, PriceQuote] | None = None,
+                 quotes_key: str = "reference") -> Analysis:
+    """Evaluate ``portfolio``; cached per (portfolio content, catalog, scenarios, case, prices).
+
+    Results are immutable (frozen dataclasses of arrays), so sharing them between reruns and
+    sessions is safe; keys include the portfolio's content hash, never a user-chosen name.
+    """
+    return _analysis(portfolio_key(portfolio), id(catalog), tuple(scenario_ids), case,
+                     quotes_key, portfolio, catalog, quotes)

@@ -1,0 +1,138 @@
+"""The shared sidebar every page calls: navigation, portfolio in use, scenario selection,
+scenario set, shock case and price-source status. Returns a :class:`PageContext`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from exposure.analysis import Analysis
+from exposure.catalog import Catalog
+from exposure.charts import usd
+from exposure.errors import ExposureError
+from exposure.portfolio import Portfolio
+from exposure.ui import prices as ui_prices
+from exposure.ui import urlstate
+from exposure.ui.loaders import get_analysis, get_catalog, get_sample_portfolio
+from exposure.workspace import REPO_ROOT
+
+PAGES: list[tuple[str, str, str]] = [
+    ("app.py", "Overview", ":material/dashboard:"),
+    ("pages/1_Portfolio.py", "Portfolio", ":material/upload_file:"),
+    ("pages/2_Scenarios.py", "Scenarios", ":material/tune:"),
+    ("pages/3_Holding.py", "Holding", ":material/query_stats:"),
+    ("pages/4_Evidence.py", "Policy timeline & evidence", ":material/timeline:"),
+    ("pages/5_Risk.py", "Risk & uncertainty", ":material/ssid_chart:"),
+    ("pages/6_Weekly_review.py", "Weekly review", ":material/event_repeat:"),
+    ("pages/7_Methodology.py", "Methodology & data", ":material/menu_book:"),
+]
+"""Navigation in display order; pages whose file does not exist yet are left out."""
+
+PORTFOLIO_KEY = "portfolio"
+CASES = ("low", "base", "high")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs: the catalog, the portfolio in use and its evaluation."""
+
+    catalog: Catalog
+    portfolio: Portfolio
+    analysis: Analysis
+    scenario_id: str
+    scenario_ids: tuple[str, ...]
+    case: str
+    price_status: str
+
+
+def setup_page(title: str, icon: str = ":material/public:") -> None:
+    """``st.set_page_config`` for every page (must run first)."""
+    st.set_page_config(page_title=f"{title} · AI export-policy exposure", page_icon=icon,
+                       layout="wide", initial_sidebar_state="expanded")
+
+
+def current_portfolio() -> Portfolio:
+    """The portfolio in use this session (the bundled sample until the user loads another)."""
+    portfolio = st.session_state.get(PORTFOLIO_KEY)
+    if portfolio is None:
+        portfolio = get_sample_portfolio()
+        st.session_state[PORTFOLIO_KEY] = portfolio
+    return portfolio
+
+
+def set_portfolio(portfolio: Portfolio) -> None:
+    """Make ``portfolio`` the one in use (only call after it imported successfully)."""
+    st.session_state[PORTFOLIO_KEY] = portfolio
+
+
+def _navigation() -> None:
+    with st.sidebar:
+        st.markdown("### AI export-policy exposure")
+        for path, label, icon in PAGES:
+            if (REPO_ROOT / path).exists():
+                st.page_link(path, label=label, icon=icon)
+        st.divider()
+
+
+def sidebar() -> PageContext:
+    """Render the shared sidebar and return the page context; stops the page on bad data."""
+    _navigation()
+    try:
+        catalog = get_catalog()
+    except ExposureError as exc:
+        st.error(f"The reference data could not be loaded: {exc}")
+        st.stop()
+    portfolio = current_portfolio()
+    ids = list(catalog.scenarios)
+    titles = {i: catalog.scenarios[i].title for i in ids}
+    with st.sidebar:
+        st.caption("Portfolio in use")
+        label = portfolio.name + (" · illustrative" if portfolio.illustrative else "")
+        st.markdown(f"**{_plain(label)}**")
+        urlstate.seed("scenario", ids)
+        urlstate.seed("set", ids, multi=True)
+        urlstate.seed("case", CASES)
+        st.session_state.setdefault("set", ids)
+        st.session_state.setdefault("case", "base")
+        scenario_id = st.selectbox(
+            "Scenario", ids, format_func=lambda i: titles.get(i, i), key="scenario",
+            persist_state="session", help="The scenario the KPIs, treemap and waterfalls show.",
+        )
+        chosen = st.multiselect(
+            "Scenario set", ids, format_func=lambda i: titles.get(i, i),
+            key="set", persist_state="session",
+            help="Scenarios in the heatmap, the bars and the probability-weighted expectation.",
+        )
+        case = st.segmented_control(
+            "Shock case", CASES, key="case", persist_state="session",
+            help="Evaluate every shock at the low, base or high end of its range.",
+        ) or "base"
+        urlstate.write("scenario", scenario_id, ids[0])
+        urlstate.write("set", chosen, ids)
+        urlstate.write("case", case, "base")
+    scenario_ids = tuple(i for i in ids if i in set(chosen) | {scenario_id})
+    quotes, status = ui_prices.current_quotes(catalog, portfolio)
+    try:
+        analysis = get_analysis(portfolio, catalog, scenario_ids, case, quotes, status)
+    except ExposureError as exc:
+        st.error(f"The portfolio could not be evaluated: {exc}")
+        st.stop()
+    ev = analysis.evaluation
+    with st.sidebar:
+        st.metric("Portfolio value", usd(ev.total_value_usd))
+        st.caption(f":material/sell: {status}")
+        if analysis.unvalued:
+            st.caption(f":material/warning: unvalued: {', '.join(analysis.unvalued)}")
+        if ev.probabilities_normalised:
+            st.caption(":material/warning: the selected probabilities sum above 1; "
+                       "they are normalised for the expectation")
+    return PageContext(catalog, portfolio, analysis, scenario_id, scenario_ids, case, status)
+
+
+def _plain(text: str) -> str:
+    """Escape Markdown control characters so user-supplied names render as plain text."""
+    out = text
+    for ch in "\\`*_{}[]<>()#+-.!|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,55 @@
+"""Small reusable Streamlit pieces: KPI cards, flags, formatted tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from exposure.analysis import Analysis
+
+
+def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,
+        delta_color: str = "normal") -> None:
+    """One KPI in a bordered card."""
+    with st.container(border=True):
+        st.metric(label, value, delta=delta, help=help, delta_color=delta_color)  # type: ignore[arg-type]
+
+
+def default_profile_note(analysis: Analysis) -> None:
+    """Say which holdings use a segment default profile (or none), wherever results show."""
+    src = analysis.profiles.profile_source
+    defaulted = [f"{s} ({seg})" for s, seg, p in zip(analysis.profiles.symbols,
+                 analysis.profiles.segments, src, strict=True) if p == "segment default"]
+    unclassified = [str(s) for s, p in zip(analysis.profiles.symbols, src, strict=True)
+                    if p == "unclassified"]
+    if defaulted:
+        st.caption(":material/info: Segment default profile (no company profile in the "
+                   f"catalog): {', '.join(defaulted)}")
+    if unclassified:
+        st.warning("No profile and no segment, so no exposure assumed: "
+                   f"{', '.join(unclassified)}. Classify them on the Portfolio page.")
+
+
+def exposures_table(analysis: Analysis, scenario_id: str) -> pd.DataFrame:
+    """Per-holding rows under one scenario, largest loss first, for ``st.dataframe``."""
+    f = analysis.evaluation.holding_frame()
+    f = f[f["scenario"].astype(str) == scenario_id]
+    out = pd.DataFrame({
+        "Symbol": f["symbol"].astype(str),
+        "Name": f["name"].astype(str),
+        "Layer": f["layer"].astype(str),
+        "Value (USD)": f["market_value_usd"],
+        "Revenue change %": f["revenue_change"] * 100,
+        "Value change %": f["value_change"] * 100,
+        "Impact (USD)": f["impact_usd"],
+        "Profile": f["profile_source"].astype(str),
+    })
+    return out.sort_values("Impact (USD)").reset_index(drop=True)
+
+
+TABLE_CONFIG = {
+    "Value (USD)": st.column_config.NumberColumn(format="dollar"),
+    "Impact (USD)": st.column_config.NumberColumn(format="dollar"),
+    "Revenue change %": st.column_config.NumberColumn(format="%+.2f%%"),
+    "Value change %": st.column_config.NumberColumn(format="%+.2f%%"),
+}

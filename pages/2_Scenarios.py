@@ -1,0 +1,148 @@
+"""Scenarios: the library, side-by-side comparison, and an editor with save and share."""
+
+import pandas as pd
+import streamlit as st
+
+from exposure import charts
+from exposure.analysis import analyse
+from exposure.engine import build_scenario_set, evaluate
+from exposure.errors import ExposureError
+from exposure.scenario_store import save_user_scenario, scenario_yaml
+from exposure.share import encode_scenario
+from exposure.ui import editor
+from exposure.ui.sidebar import setup_page, sidebar
+
+setup_page("Scenarios", ":material/tune:")
+ctx = sidebar()
+cat = ctx.catalog
+ev = ctx.analysis.evaluation
+names = {c.id: c.name for c in cat.channels}
+impacts = dict(zip(ev.scenarios.ids, ev.portfolio_usd, strict=True))
+
+st.title("Scenarios")
+library, compare, edit = st.tabs(["Library", "Compare", "Editor"])
+
+with library:
+    st.caption("Each scenario: what happens, how likely we think it is, the real events it "
+               "resembles, and what it does to this portfolio.")
+    cols = st.columns(2)
+    for i, (sid, scn) in enumerate(cat.scenarios.items()):
+        with cols[i % 2], st.container(border=True):
+            badge = " :blue-badge[user]" if cat.is_user("scenario", sid) else ""
+            st.markdown(f"#### {scn.title}{badge}")
+            a, b, c = st.columns(3)
+            a.metric("Probability", f"{scn.probability.value:.0%}", help=scn.probability.basis)
+            b.metric("Horizon", scn.horizon)
+            impact = impacts.get(sid)
+            if impact is None:
+                impact = float(analyse(ctx.portfolio, cat, [sid], case=ctx.case)  # type: ignore[arg-type]
+                               .evaluation.portfolio_usd[0])
+            c.metric("Portfolio impact", charts.usd(impact))
+            st.write(scn.narrative)
+            if scn.events:
+                lines = []
+                for eid in scn.events:
+                    event = cat.events[eid]
+                    lines.append(f"- {event.date:%d %b %Y} · [{event.title}]({event.sources[0].url})")
+                with st.expander(f"Linked real events ({len(scn.events)})"):
+                    st.markdown("\n".join(lines))
+
+with compare:
+    ids = list(cat.scenarios)
+    picked = st.multiselect("Compare 2 to 4 scenarios", ids, default=ids[1:4],
+                            format_func=lambda i: cat.scenarios[i].title, max_selections=4,
+                            key="compare")
+    if len(picked) < 2:
+        st.info("Pick at least two scenarios to compare.")
+    else:
+        rows = [{"scenario": cat.scenarios[s].title, "channel": ch, "low": sh.low,
+                 "base": sh.base, "high": sh.high}
+                for s in picked for ch, sh in cat.scenarios[s].shocks.items()]
+        shocks = pd.DataFrame(rows)
+        cmp_eval = analyse(ctx.portfolio, cat, picked, case=ctx.case).evaluation  # type: ignore[arg-type]
+        mcols = st.columns(len(picked))
+        for col, sid, usd_, pct in zip(mcols, picked, cmp_eval.portfolio_usd,
+                                       cmp_eval.impact_pct, strict=True):
+            with col, st.container(border=True):
+                st.metric(cat.scenarios[sid].title, charts.usd(float(usd_)),
+                          delta=f"{pct * 100:+.2f}%")
+        with st.container(border=True):
+            st.plotly_chart(charts.shock_comparison(shocks, names), width="stretch",
+                            key="shock_comparison")
+        table = shocks.pivot_table(index="channel", columns="scenario", values="base",
+                                   aggfunc="first", sort=False).fillna(0.0) * 100
+        table.index = [names.get(c, c) for c in table.index]
+        st.dataframe(table.style.format("{:+.0f}%"), width="stretch")
+
+with edit:
+    problem = editor.init_editor(cat)
+    if problem:
+        st.error(f"Could not open the shared scenario: {problem}. Showing the library "
+                 "scenario instead.")
+    st.caption("Start from a library scenario, move the shocks, and see the portfolio impact "
+               "update. Save it as your own scenario, download it, or share the exact view.")
+    st.selectbox("Start from", list(cat.scenarios), key="ed_base",
+                 format_func=lambda i: cat.scenarios[i].title,
+                 on_change=editor.on_base_change, args=(cat,))
+    left, right = st.columns([3, 2])
+    with left:
+        st.text_input("Title", key="ed_title", max_chars=120)
+        st.text_area("Narrative", key="ed_narrative", max_chars=2000, height=100)
+        st.slider("Probability (%)", 0, 100, key="ed_prob")
+        st.markdown("**Shocks per channel** (fractional change of the stream, in %)")
+        for ch in cat.channel_ids:
+            with st.container(border=True):
+                st.markdown(f"**{names[ch]}**")
+                c1, c2 = st.columns(2)
+                c1.slider("Base", -100, 100, key=f"ed_base_{ch}", format="%+d%%",
+                          on_change=editor.keep_base_in_range, args=(ch, "base"))
+                c2.slider("Low to high", -100, 100, key=f"ed_range_{ch}", format="%+d%%",
+                          on_change=editor.keep_base_in_range, args=(ch, "range"))
+    with right:
+        origin = st.session_state["ed_origin"]
+        try:
+            edited = editor.edited_scenario(cat, st.session_state.get("ed_id") or "my_scenario")
+            error = None
+        except ExposureError as exc:
+            edited, error = None, str(exc)
+        if error:
+            st.error(error)
+        else:
+            sset = build_scenario_set([origin, edited], cat.channel_ids)
+            a = ctx.analysis
+            preview = evaluate(a.profiles, a.evaluation.market_value, sset, case=ctx.case,  # type: ignore[arg-type]
+                               cash_usd=a.evaluation.total_value_usd - float(a.evaluation.market_value.sum()))
+            with st.container(border=True):
+                st.metric("Edited scenario: portfolio impact", charts.usd(float(preview.portfolio_usd[1])),
+                          delta=f"{charts.usd(float(preview.portfolio_usd[1] - preview.portfolio_usd[0]))} "
+                                f"vs '{origin.title}'")
+            top = (preview.holding_frame().query("scenario == @edited.id")
+                   .nsmallest(8, "impact_usd")[["symbol", "value_change", "impact_usd"]])
+            st.dataframe(top.assign(value_change=top["value_change"] * 100), hide_index=True,
+                         width="stretch", column_config={
+                             "value_change": st.column_config.NumberColumn("Value change %", format="%+.1f%%"),
+                             "impact_usd": st.column_config.NumberColumn("Impact", format="dollar")})
+            changed = (edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"}))
+            token = encode_scenario(edited, st.session_state.get("ed_base"))
+            editor.publish_share_token(token if changed else None)
+            with st.container(border=True):
+                st.markdown("**Save, download, share**")
+                new_id = st.text_input("Scenario id", key="ed_id", max_chars=40,
+                                       help="Letters, digits, '.', '_' and '-'. Bundled ids are refused.")
+                replace = st.checkbox("Replace my scenario with this id if it exists", key="ed_replace")
+                if st.button("Save as my scenario", type="primary", key="ed_save"):
+                    try:
+                        to_save = edited.model_copy(update={"id": new_id.strip()})
+                        from exposure.models import Scenario as _S
+                        _S.model_validate(to_save.model_dump())
+                        path = save_user_scenario(to_save, cat, overwrite=replace)
+                        st.success(f"Saved '{to_save.id}' to your workspace ({path.name}). "
+                                   "It is now in the library and the sidebar.")
+                    except (ExposureError, ValueError) as exc:
+                        st.error(f"Not saved: {str(exc).splitlines()[0]}")
+                st.download_button("Download YAML", scenario_yaml(edited).encode(),
+                                   file_name=f"{edited.id}.yaml", mime="application/x-yaml",
+                                   key="ed_download")
+                base_url = (st.context.url or "").split("?")[0]
+                st.caption("Share link: opens this editor with exactly these values.")
+                st.code(f"{base_url}?{editor.SHARE_PARAM}={token}", language=None, wrap_lines=True)

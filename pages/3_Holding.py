@@ -1,0 +1,78 @@
+"""Holding: one position's profile with sources, its impact by channel and across scenarios."""
+
+import pandas as pd
+import streamlit as st
+
+from exposure import charts
+from exposure.ui import holding_view
+from exposure.ui.sidebar import setup_page, sidebar
+
+setup_page("Holding", ":material/query_stats:")
+ctx = sidebar()
+ev = ctx.analysis.evaluation
+symbols = [str(s) for s in ev.profiles.symbols]
+titles = dict(zip(ev.scenarios.ids, ev.scenarios.titles, strict=True))
+names = {c.id: c.name for c in ctx.catalog.channels}
+
+st.title("Holding")
+if not symbols:
+    st.info("The portfolio in use has no holdings. Load one on the Portfolio page.")
+    st.stop()
+default = int(ev.impact_usd[:, ev.scenario_index(ctx.scenario_id)].argmin())
+symbol = st.selectbox("Holding", symbols, index=default, key="holding", bind="query-params",
+                      format_func=lambda s: f"{s} · {ev.profiles.names[symbols.index(s)]}")
+i = symbols.index(symbol)
+j = ev.scenario_index(ctx.scenario_id)
+valued = ctx.analysis.valued.iloc[i]
+source = str(ev.profiles.profile_source[i])
+
+st.subheader(f"{ev.profiles.names[i]} ({symbol})")
+st.caption(f"{ev.profiles.layers[i]} · segment {str(ev.profiles.segments[i]).replace('_', ' ')}"
+           f" · elasticity k = {ev.profiles.elasticity[i]:.2f}")
+if source == "segment default":
+    st.warning(f"No company profile in the catalog: **{symbol}** uses the "
+               f"**{ev.profiles.segments[i]}** segment's default profile. Its numbers below are "
+               "segment averages, not this company's.", icon=":material/info:")
+elif source == "unclassified":
+    st.warning("No profile and no segment: no exposure is assumed. Classify it on the "
+               "Portfolio page.", icon=":material/warning:")
+
+c1, c2, c3, c4 = st.columns(4)
+with c1, st.container(border=True):
+    st.metric("Market value", charts.usd(float(ev.market_value[i])),
+              help=f"Price source: {valued['price_source']}")
+with c2, st.container(border=True):
+    st.metric("Price", "n/a" if pd.isna(valued["price"]) else f"${valued['price']:,.2f}",
+              help=f"{valued['price_source']}"
+              + (f", as of {valued['price_as_of']}" if valued["price_as_of"] else ""))
+with c3, st.container(border=True):
+    st.metric(f"Impact: {titles[ctx.scenario_id]}", charts.usd(float(ev.impact_usd[i, j])),
+              delta=f"{ev.value_change[i, j] * 100:+.1f}%")
+with c4, st.container(border=True):
+    weighted = float(ev.probabilities @ ev.impact_usd[i])
+    st.metric("Probability-weighted impact", charts.usd(weighted))
+
+left, right = st.columns(2)
+with left, st.container(border=True):
+    contrib = pd.Series(ev.contributions(ctx.scenario_id)[i], index=list(ev.profiles.channel_ids))
+    st.plotly_chart(charts.channel_waterfall(
+        contrib, names, floor_usd=float(ev.floor_adjustment_usd(ctx.scenario_id)[i]),
+        title=f"Impact by channel: {titles[ctx.scenario_id]}"), width="stretch", key="waterfall")
+with right, st.container(border=True):
+    rows = ev.holding_frame()
+    rows = rows[rows["symbol"].astype(str) == symbol]
+    st.plotly_chart(charts.holding_scenarios_bar(rows, titles), width="stretch",
+                    key="across_scenarios")
+
+with st.container(border=True):
+    st.markdown("**Profile and sources**: every number with its source and date")
+    table = holding_view.profile_table(ctx.catalog, symbol, str(ev.profiles.segments[i]), source)
+    if table.empty:
+        st.info("No sourced numbers for this holding.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", column_config=holding_view.PROFILE_CONFIG)
+    for note in holding_view.profile_notes(ctx.catalog, symbol):
+        st.caption(f":material/info: {note}")
+    mark = str(valued.get("mark_basis") or "")
+    if mark:
+        st.caption(f"Mark: {mark}")

@@ -1,0 +1,108 @@
+"""Methodology & data: the model in words and formulas, channels, provenance, freshness."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from exposure import engine
+from exposure.ui.sidebar import setup_page, sidebar
+
+setup_page("Methodology & data", ":material/menu_book:")
+ctx = sidebar()
+cat = ctx.catalog
+
+st.title("Methodology & data")
+model, channels, provenance, freshness = st.tabs(
+    ["The model", "Channels & defaults", "Provenance", "Freshness"])
+
+with model:
+    st.markdown(
+        "Every holding's value is linked to US export-control policy through a few **channels**: "
+        "revenue streams or dependencies that a rule can cut or grow. A company's **exposure** "
+        "to a channel is the share of its revenue in that stream (from filings where disclosed, "
+        "otherwise an estimate that says how it was derived). A **scenario** moves each channel by "
+        "a fraction (−100% = the stream is lost, +30% = it grows by 30%), with a low / base / high "
+        "range. The revenue change is turned into a value change with a **valuation elasticity** "
+        "*k* (operating leverage: a lost high-margin stream costs more than its revenue share), "
+        f"and no holding can lose more than {abs(engine.VALUE_FLOOR):.0%} of its value."
+    )
+    st.markdown("**The formulas, exactly as the engine computes them** (from `exposure/engine.py`):")
+    doc = engine.__doc__ or ""
+    formulas = doc.split("::", 1)[1].split("No Python loops", 1)[0] if "::" in doc else doc
+    st.code(formulas.strip("\n"), language=None)
+    st.markdown(
+        "- *h* = holding, *s* = scenario, *c* = channel; *e* exposure share, *x* shock, *k* "
+        "elasticity, *p* scenario probability.\n"
+        "- Probabilities are weights we chose, each with its stated basis; the remainder below "
+        "100% is *no policy change* (zero impact). If the selected set sums above 100% the app "
+        "says so and normalises.\n"
+        f"- A holding without a company profile gets its segment's default profile and is flagged "
+        f"`{engine.SEGMENT_DEFAULT}` everywhere; without a segment it is `{engine.UNCLASSIFIED}` "
+        "(no exposure assumed).\n"
+        "- Channel contributions add up to the impact; where the −100% floor binds, the waterfall "
+        "shows the difference as its own bar.\n"
+        "- Limits: first-order and linear in the shocks; no second-round effects, no market-wide "
+        "multiple changes; exposures are the latest disclosed or estimated mix, not forecasts."
+    )
+
+with channels:
+    st.dataframe(pd.DataFrame([{"Channel": c.id, "Name": c.name, "What it measures": c.description,
+                                "Unit": c.unit} for c in cat.channels]),
+                 hide_index=True, width="stretch")
+    st.markdown("**Segment defaults** (what an issuer without a profile gets; all estimates)")
+    rows = []
+    for seg in cat.segments.values():
+        row = {"Segment": seg.label, "Elasticity k": seg.elasticity.value}
+        row.update({c: seg.exposures[c].value if c in seg.exposures else 0.0 for c in cat.channel_ids})
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows).style.format({c: "{:.0%}" for c in cat.channel_ids}
+                                                 | {"Elasticity k": "{:.2f}"}),
+                 hide_index=True, width="stretch")
+
+with provenance:
+    prov = cat.provenance_frame()
+    mix = cat.tier_mix()
+    total = sum(mix.values()) or 1
+    m = st.columns(4)
+    m[0].metric("Sourced numbers", len(prov), help="Profiles, segment defaults, reference prices.")
+    for col, tier in zip(m[1:], ("primary", "press", "secondary"), strict=True):
+        col.metric(f"{tier.capitalize()} sources", f"{mix[tier] / total:.0%}",
+                   help=f"{mix[tier]} of {total} (numbers, reported moves, reference prices, "
+                        "events' first source)")
+    f1, f2, f3, f4 = st.columns(4)
+    subjects = f1.multiselect("Issuer", sorted(prov["subject"].unique()), key="prov_subject")
+    fields = f2.multiselect("Field", sorted(prov["field"].unique()), key="prov_field")
+    tiers = f3.multiselect("Tier", ["primary", "press", "secondary"], key="prov_tier")
+    kind = f4.radio("Kind", ["all", "reported", "estimates"], horizontal=True, key="prov_kind")
+    shown = prov
+    if subjects:
+        shown = shown[shown["subject"].isin(subjects)]
+    if fields:
+        shown = shown[shown["field"].isin(fields)]
+    if tiers:
+        shown = shown[shown["tier"].isin(tiers)]
+    if kind != "all":
+        shown = shown[shown["estimate"] == (kind == "estimates")]
+    st.caption(f"{len(shown)} of {len(prov)} numbers")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "source": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "value": st.column_config.NumberColumn("value", format="%.4g"),
+    })
+
+with freshness:
+    prov = cat.provenance_frame()
+    today = date.today()
+    prov = prov.assign(age_days=[(today - d).days for d in prov["as_of"]])
+    stale = prov[prov["age_days"] > 365]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Newest number", str(prov["as_of"].max()))
+    c2.metric("Oldest number", str(prov["as_of"].min()))
+    c3.metric("Older than 12 months", f"{len(stale)} of {len(prov)}")
+    by_issuer = (prov.groupby("subject").agg(newest=("as_of", "max"), oldest=("as_of", "min"),
+                                              numbers=("value", "size"))
+                 .sort_values("oldest").reset_index())
+    st.dataframe(by_issuer, hide_index=True, width="stretch")
+    events = sorted(cat.events.values(), key=lambda e: e.date)
+    if events:
+        st.caption(f"Policy events: {len(events)}, from {events[0].date} to {events[-1].date}.")

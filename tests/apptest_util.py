@@ -1,0 +1,35 @@
+"""Helpers for AppTest-based page tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page(path: str = "app.py", timeout: float = 30) -> AppTest:
+    """An AppTest of the app, switched to ``path`` (``app.py`` or ``pages/<name>.py``).
+
+    The entry point is always ``app.py`` (absolute path: AppTest resolves relative paths
+    against the calling file), as in the real server, so page links resolve.
+    """
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if path != "app.py":
+        at.switch_page(path)
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    import json
+
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error] + [str(e.value) for e in at.exception]

@@ -1,0 +1,62 @@
+"""AppTest of the Holding and Methodology pages."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from tests.apptest_util import errors, metric_values, page, plotly_specs
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_holding_page_shows_waterfall_sources_and_scenarios() -> None:
+    at = page("pages/3_Holding.py")
+    at.query_params["scenario"] = "s2_full_china_ban"
+    at.run()
+    assert errors(at) == []
+    at.selectbox(key="holding").select("NVDA").run()
+    specs = plotly_specs(at)
+    waterfall = next(s for s in specs if s["data"][0]["type"] == "waterfall")
+    assert waterfall["data"][0]["x"][-1] == "Total"
+    assert "China AI compute sales" in waterfall["data"][0]["x"]
+    table = at.dataframe[0].value
+    assert table["Source"].str.startswith("http").all()
+    assert "revenue_usd" in set(table["Field"])
+    assert any(k.startswith("Impact: Full China ban") for k in metric_values(at))
+
+
+def test_holding_with_segment_default_is_clearly_marked() -> None:
+    at = page("pages/3_Holding.py").run()
+    at.selectbox(key="holding").select("SMH").run()
+    assert any("segment's default profile" in w.value for w in at.warning)
+
+
+def test_waterfall_total_matches_the_kpi_impact() -> None:
+    at = page("pages/3_Holding.py").run()
+    at.selectbox(key="holding").select("ASML").run()
+    waterfall = next(s for s in plotly_specs(at) if s["data"][0]["type"] == "waterfall")
+    ys = waterfall["data"][0]["y"]
+    assert sum(ys[:-1]) == pytest.approx(ys[-1])
+
+
+def test_methodology_page_shows_formulas_channels_and_provenance() -> None:
+    at = page("pages/7_Methodology.py").run()
+    assert errors(at) == []
+    code = " ".join(c.value for c in at.code)
+    assert "revenue_change[h,s] = sum_c e[h,c] * x[s,c]" in code
+    kpis = metric_values(at)
+    assert int(kpis["Sourced numbers"]) > 100
+    prov = next(d.value for d in at.dataframe if "tier" in d.value.columns)
+    assert prov["source"].str.startswith("http").all()
+
+
+def test_methodology_provenance_filter_by_tier() -> None:
+    at = page("pages/7_Methodology.py").run()
+    at.multiselect(key="prov_tier").set_value(["primary"]).run()
+    prov = next(d.value for d in at.dataframe if "tier" in d.value.columns)
+    assert len(prov) > 0 and set(prov["tier"]) == {"primary"}
