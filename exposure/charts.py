@@ -55,6 +55,15 @@ def usd(value: float) -> str:
     return f"{sign}${v:,.0f}"
 
 
+def short(text: str, width: int = 34) -> str:
+    """A label cut to ``width`` characters at a word boundary, with an ellipsis."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:(-")
+    return cut + "…"
+
+
 def _symmetric(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     bound = float(np.abs(finite).max()) if finite.size else 0.0
@@ -84,7 +93,8 @@ def impact_heatmap(
     bound = _symmetric(z)
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
     custom = np.vectorize(usd)(usd_t.to_numpy()) if z.size else z
-    labels = [scenario_titles.get(s, s) for s in scen]
+    full = [scenario_titles.get(s, s) for s in scen]
+    labels = _unique([short(t, 26) for t in full])
     fig = go.Figure(go.Heatmap(
         z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
         colorscale=DIVERGING, text=text, texttemplate="%{text}", textfont=dict(size=10),
@@ -142,16 +152,27 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> 
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     widths = [3 if s == selected else 0 for s in f["scenario"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_usd"], y=f["title"], orientation="h",
+        x=f["impact_usd"], y=_unique([short(t) for t in f["title"]]), orientation="h",
         marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
         text=[f"{usd(v)} ({p * 100:+.1f}%)" for v, p in zip(f["impact_usd"], f["impact_pct"], strict=True)],
         textposition="auto",
-        customdata=np.stack([f["probability"] * 100, f["scenario"]], axis=1),
-        hovertemplate="%{y}<br>impact %{text}<br>probability %{customdata[0]:.0f}%<extra></extra>",
+        customdata=np.stack([f["probability"] * 100, f["title"]], axis=1),
+        hovertemplate="%{customdata[1]}<br>impact %{text}<br>probability %{customdata[0]:.0f}%<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
     return _layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Make shortened labels unique (plotly merges equal category labels)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        out.append(label if n == 0 else f"{label} ({n + 1})")
+    return out
 
 
 def channel_waterfall(
@@ -191,9 +212,10 @@ def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]
     """One holding's value change under every scenario (``holding_frame`` rows of one symbol)."""
     f = rows.assign(title=[scenario_titles.get(str(s), str(s)) for s in rows["scenario"]])
     f = f.sort_values("impact_usd")
+    f = f.assign(label=_unique([short(t) for t in f["title"]]))
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     fig = go.Figure(go.Bar(
-        x=f["value_change"] * 100, y=f["title"], orientation="h", marker_color=colors,
+        x=f["value_change"] * 100, y=f["label"], orientation="h", marker_color=colors,
         text=[f"{p * 100:+.1f}% ({usd(v)})" for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
         textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))

@@ -16,6 +16,7 @@ from exposure.errors import ExposureError
 COMMAND_MODULES = [
     "exposure.commands.evaluate",
     "exposure.commands.validate",
+    "exposure.commands.risk",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

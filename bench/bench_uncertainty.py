@@ -1,0 +1,80 @@
+"""Monte Carlo benchmark: 100,000 draws x 500 synthetic holdings x 8 channels (10 scenarios).
+
+Prints the median wall time of :func:`exposure.uncertainty.simulate` over a few runs and its
+peak memory, measured with ``tracemalloc`` (peak of Python/numpy allocations traced during
+one run, above what was allocated before it; numpy reports its buffers to tracemalloc).
+Budget (issue 7): <= 1 s median, <= 1 GB. Last line:
+``RESULT draws=.. holdings=.. median_s=.. peak_mb=..``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exposure.engine import ProfileMatrix, ScenarioSet  # noqa: E402
+from exposure.uncertainty import simulate  # noqa: E402
+
+DRAWS, HOLDINGS, CHANNELS, SCENARIOS, REPEATS = 100_000, 500, 8, 10, 5
+
+
+def synthetic() -> tuple[ProfileMatrix, np.ndarray, ScenarioSet]:
+    """Deterministic synthetic portfolio and scenario set (``default_rng(42)``)."""
+    rng = np.random.default_rng(42)
+    e = rng.uniform(0, 0.3, (HOLDINGS, CHANNELS))
+    k = rng.uniform(0.8, 2.0, HOLDINGS)
+    mv = rng.uniform(1e3, 1e6, HOLDINGS)
+    low = rng.uniform(-1, -0.2, (SCENARIOS, CHANNELS))
+    base = low + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS))
+    high = np.minimum(base + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS)), 1.0)
+    p = rng.dirichlet(np.ones(SCENARIOS)) * 0.8
+    channels = tuple(f"c{i}" for i in range(CHANNELS))
+    syms = np.array([f"H{i}" for i in range(HOLDINGS)], dtype=object)
+    profiles = ProfileMatrix(
+        symbols=syms, names=syms, segments=np.array(["chips"] * HOLDINGS, dtype=object),
+        layers=np.array(["Chips"] * HOLDINGS, dtype=object),
+        profile_source=np.array(["profile"] * HOLDINGS, dtype=object),
+        exposures=e, elasticity=k, channel_ids=channels,
+    )
+    scenarios = ScenarioSet(
+        ids=tuple(f"s{i}" for i in range(SCENARIOS)),
+        titles=tuple(f"S{i}" for i in range(SCENARIOS)),
+        probabilities=p, low=low, base=base, high=high, channel_ids=channels,
+    )
+    return profiles, mv, scenarios
+
+
+def main() -> None:
+    profiles, mv, scenarios = synthetic()
+    simulate(profiles, mv, scenarios, draws=DRAWS, seed=1)  # warm-up
+    times = []
+    for run in range(REPEATS):
+        t0 = time.perf_counter()
+        result = simulate(profiles, mv, scenarios, draws=DRAWS, seed=run)
+        times.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    simulate(profiles, mv, scenarios, draws=DRAWS, seed=0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    median_s = statistics.median(times)
+    peak_mb = (peak - before) / 2**20
+    print(f"draws={DRAWS} holdings={HOLDINGS} channels={CHANNELS} scenarios={SCENARIOS} "
+          f"repeats={REPEATS}")
+    print(f"runs (s): {', '.join(f'{t:.3f}' for t in times)}")
+    print(f"VaR95={result.var_95:,.0f} ES95={result.es_95:,.0f} "
+          f"VaR99={result.var_99:,.0f} ES99={result.es_99:,.0f} (USD, losses positive)")
+    print(f"simulate median {median_s:.3f} s (budget <= 1 s); "
+          f"peak traced memory {peak_mb:.1f} MB (budget <= 1024 MB, tracemalloc)")
+    print(f"RESULT draws={DRAWS} holdings={HOLDINGS} median_s={median_s:.3f} peak_mb={peak_mb:.1f}")
+
+
+if __name__ == "__main__":
+    main()
