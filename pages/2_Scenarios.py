@@ -99,31 +99,34 @@ with edit:
                 c2.slider("Low to high", -100, 100, key=f"ed_range_{ch}", format="%+d%%",
                           on_change=editor.keep_base_in_range, args=(ch, "range"))
     with right:
-        origin = st.session_state["ed_origin"]
+        origin = editor.origin()
         try:
             edited = editor.edited_scenario(cat, st.session_state.get("ed_id") or "my_scenario")
             error = None
-        except ExposureError as exc:
-            edited, error = None, str(exc)
-        if error:
-            st.error(error)
+        except (ExposureError, ValueError) as exc:
+            edited, error = None, str(exc).splitlines()[0]
+        if error or edited is None:
+            st.error(f"The edited scenario is not valid: {error}")
         else:
             sset = build_scenario_set([origin, edited], cat.channel_ids)
             a = ctx.analysis
+            cash = a.evaluation.total_value_usd - float(a.evaluation.market_value.sum())
             preview = evaluate(a.profiles, a.evaluation.market_value, sset, case=ctx.case,  # type: ignore[arg-type]
-                               cash_usd=a.evaluation.total_value_usd - float(a.evaluation.market_value.sum()))
+                               cash_usd=cash)
+            delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
                 st.metric("Edited scenario: portfolio impact", charts.usd(float(preview.portfolio_usd[1])),
-                          delta=f"{charts.usd(float(preview.portfolio_usd[1] - preview.portfolio_usd[0]))} "
-                                f"vs '{origin.title}'")
-            top = (preview.holding_frame().query("scenario == @edited.id")
-                   .nsmallest(8, "impact_usd")[["symbol", "value_change", "impact_usd"]])
-            st.dataframe(top.assign(value_change=top["value_change"] * 100), hide_index=True,
-                         width="stretch", column_config={
-                             "value_change": st.column_config.NumberColumn("Value change %", format="%+.1f%%"),
-                             "impact_usd": st.column_config.NumberColumn("Impact", format="dollar")})
-            changed = (edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"}))
-            token = encode_scenario(edited, st.session_state.get("ed_base"))
+                          delta=f"{charts.usd(delta)} vs '{charts.short(origin.title, 40)}'")
+            order = preview.impact_usd[:, 1].argsort()[:8]
+            top = pd.DataFrame({"symbol": preview.profiles.symbols[order],
+                                "value_change": preview.value_change[order, 1] * 100,
+                                "impact_usd": preview.impact_usd[order, 1]})
+            st.dataframe(top, hide_index=True, width="stretch", column_config={
+                "value_change": st.column_config.NumberColumn("Value change %", format="%+.1f%%"),
+                "impact_usd": st.column_config.NumberColumn("Impact", format="dollar")})
+            changed = edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"})
+            in_library = cat.scenarios.get(origin.id) == origin
+            token = encode_scenario(edited, origin if in_library else None)
             editor.publish_share_token(token if changed else None)
             with st.container(border=True):
                 st.markdown("**Save, download, share**")
@@ -132,9 +135,7 @@ with edit:
                 replace = st.checkbox("Replace my scenario with this id if it exists", key="ed_replace")
                 if st.button("Save as my scenario", type="primary", key="ed_save"):
                     try:
-                        to_save = edited.model_copy(update={"id": new_id.strip()})
-                        from exposure.models import Scenario as _S
-                        _S.model_validate(to_save.model_dump())
+                        to_save = editor.edited_scenario(cat, new_id.strip())
                         path = save_user_scenario(to_save, cat, overwrite=replace)
                         st.success(f"Saved '{to_save.id}' to your workspace ({path.name}). "
                                    "It is now in the library and the sidebar.")
@@ -144,5 +145,7 @@ with edit:
                                    file_name=f"{edited.id}.yaml", mime="application/x-yaml",
                                    key="ed_download")
                 base_url = (st.context.url or "").split("?")[0]
-                st.caption("Share link: opens this editor with exactly these values.")
-                st.code(f"{base_url}?{editor.SHARE_PARAM}={token}", language=None, wrap_lines=True)
+                st.caption("Share link: opens this editor with exactly these values"
+                           + ("." if changed else " (no edits yet: this is the library scenario)."))
+                link = f"{base_url}?{editor.SHARE_PARAM}={token}" if changed else base_url
+                st.code(link, language=None, wrap_lines=True)

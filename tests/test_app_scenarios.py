@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 
 from exposure.catalog import load_catalog
-from exposure.share import decode_scenario, encode_scenario
+from exposure.share import decode_share, encode_scenario
 from tests.apptest_util import errors, metric_values, page
 
 
@@ -70,7 +70,9 @@ def test_share_url_round_trips_the_edited_scenario() -> None:
     at.slider(key="ed_range_tier2_ai_sales").set_value((20, 90)).run()
     at.slider(key="ed_prob").set_value(33).run()
     token = at.query_params["edit"]
-    shared = decode_scenario(token)
+    assert len(token) < 300  # only the edits travel, so links stay short
+    shared, base = decode_share(token, load_catalog().scenarios)
+    assert base == "s6_gulf_megadeals"
     assert shared.shocks["tier2_ai_sales"].base == pytest.approx(0.6)
 
     st.cache_data.clear()
@@ -96,8 +98,10 @@ def test_a_damaged_share_link_shows_an_error_and_the_library_scenario() -> None:
 
 
 def test_encode_decode_is_identity_for_every_library_scenario() -> None:
-    for scenario in load_catalog().scenarios.values():
-        assert decode_scenario(encode_scenario(scenario)) == scenario
+    library = load_catalog().scenarios
+    for scenario in library.values():
+        assert decode_share(encode_scenario(scenario), library) == (scenario, None)
+        assert decode_share(encode_scenario(scenario, scenario), library) == (scenario, scenario.id)
 
 
 def test_moving_the_base_outside_its_range_widens_the_range() -> None:

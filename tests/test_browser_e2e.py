@@ -113,9 +113,9 @@ def test_every_page_opens_without_an_error_box(server: str, page, name: str, pat
 def test_share_link_reproduces_an_edited_scenario(server: str, page) -> None:  # type: ignore[no-untyped-def]
     base = load_catalog().scenarios["s2_full_china_ban"]
     edited = base.model_copy(update={"title": "Shared edit from a colleague"})
-    page.goto(f"{server}/Scenarios?edit={encode_scenario(edited, base.id)}")
+    page.goto(f"{server}/Scenarios?edit={encode_scenario(edited, base)}")
     wait_for_app(page)
     page.get_by_role("tab", name="Editor").click()
-    field = page.get_by_label("Title")
+    field = page.locator("[data-testid='stTextInput']", has_text="Title").locator("input")
     assert field.input_value() == "Shared edit from a colleague"
     _shot(page, "scenarios-shared-link")
