@@ -89,8 +89,24 @@ def streamlit_server(home: Path, timeout: float = 60.0) -> Iterator[str]:
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run has finished (debounce first, as Streamlit's tests do)."""
+    """Wait until the script run has finished and stays finished for 600 ms.
+
+    Right after a navigation the app reports ``notRunning`` before its first run starts, and a
+    widget change reruns after a debounce, so one look at the state is not enough.
+    """
+    selector = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    deadline = time.monotonic() + timeout_ms / 1000
     page.wait_for_timeout(250)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=timeout_ms)
-    page.wait_for_timeout(150)
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        idle = page.locator(selector).count() == 1 and page.locator(
+            "[data-testid='stMain'] h1").count() > 0
+        now = time.monotonic()
+        if idle:
+            quiet_since = quiet_since or now
+            if now - quiet_since >= 0.6:
+                return
+        else:
+            quiet_since = None
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the app did not finish its run within {timeout_ms} ms")
