@@ -212,7 +212,10 @@ def var_es(pnl: np.ndarray, confidence: float,
     m = tail_size(len(pnl), confidence)
     order = np.argsort(pnl, kind="stable") if order is None else order
     tail = order[:m]
-    return float(-pnl[tail[-1]]), float(-pnl[tail].mean()), tail
+    var = float(-pnl[tail[-1]])
+    # The mean of losses that are all >= VaR is >= VaR; max() only removes summation noise
+    # (a tail of equal losses can average a few ulps below its own value).
+    return var, max(float(-pnl[tail].mean()), var), tail
 
 
 # ---- public API ---------------------------------------------------------------------------
