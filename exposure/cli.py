@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "exposure.commands.evaluate",
     "exposure.commands.validate",
     "exposure.commands.risk",
+    "exposure.commands.importing",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

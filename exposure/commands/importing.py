@@ -1,0 +1,119 @@
+"""``exposure import``: read a broker export, print the import report, optionally save YAML.
+
+Output shapes (scripts rely on them): ``--format json`` prints one object with ``holdings``
+(``symbol``, ``quantity``, ``market_value``, ``currency``, ``account``, ``raw_symbol``),
+``cash``, ``skipped`` (``row``, ``reason``), ``unknown``, ``format`` and ``warnings``.
+A file that cannot be imported exits with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exposure.commands.common import add_home_option, print_json, print_table
+from exposure.errors import DataFileError, ImportFormatError
+from exposure.importers import FORMAT_LABELS, ImportResult, import_file, save_preset
+from exposure.importers.mapping import locate
+from exposure.importers.sniff import read_document
+from exposure.portfolio import portfolio_to_yaml
+from exposure.workspace import home_dir
+from exposure.yamlio import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from exposure.catalog import Catalog
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="import holdings from a broker export (CSV) or portfolio YAML",
+        description="Import holdings from Fidelity, Schwab, Vanguard, Interactive Brokers, "
+                    "Robinhood, E*TRADE, a generic CSV or the app's YAML; print the report.")
+    p.add_argument("file", metavar="FILE", help="the exported file")
+    p.add_argument("--out", metavar="PORTFOLIO.yaml",
+                   help="write the holdings as a portfolio YAML (previous version kept)")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="report format (default: text)")
+    p.add_argument("--map", metavar="FIELD=COL,...",
+                   help="column mapping for an unrecognised file, e.g. "
+                        "symbol=Ticker,quantity=Shares[,market_value=Value,currency=,account=]")
+    p.add_argument("--save-preset", metavar="NAME",
+                   help="save --map as a named preset that auto-detect uses next time")
+    p.add_argument("--name", metavar="NAME", help="portfolio name for --out (default: file stem)")
+    add_home_option(p)
+    p.set_defaults(func=run)
+
+
+def parse_map(text: str) -> dict[str, str]:
+    """``symbol=Ticker,quantity=Shares`` -> mapping; malformed pairs are a clear error."""
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        key, sep, column = part.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise ImportFormatError(f"--map: {part.strip()!r} is not FIELD=COLUMN")
+        mapping[key.strip().lower()] = column.strip()
+    if not mapping:
+        raise ImportFormatError("--map: no FIELD=COLUMN pairs given")
+    return mapping
+
+
+def run(args: argparse.Namespace) -> int:
+    mapping = parse_map(args.map) if args.map else None
+    if args.save_preset and mapping is None:
+        raise ImportFormatError("--save-preset needs --map")
+    presets_dir = home_dir(args.home) / "import_presets"
+    result = import_file(args.file, mapping=mapping, presets_dir=presets_dir,
+                         catalog=_catalog(args.home))
+    saved: Path | None = None
+    if args.save_preset and mapping is not None:
+        doc = read_document(Path(args.file).read_bytes(), args.file)
+        header_index, _cols = locate(doc, mapping)
+        saved = save_preset(args.save_preset, mapping, doc.rows[header_index], presets_dir)
+    written: Path | None = None
+    if args.out:
+        portfolio = result.to_portfolio(args.name or Path(args.file).stem)
+        data = portfolio_to_yaml(portfolio).encode("utf-8")
+        written = atomic_write_bytes(args.out, data, keep_previous=True)
+    if args.format == "json":
+        print_json(result.to_json())
+        return 0
+    _print_report(result)
+    if saved:
+        print(f"preset saved: {saved}")
+    if written:
+        print(f"portfolio written: {written}")
+    return 0
+
+
+def _catalog(home: str | None) -> Catalog | None:
+    """The catalog for unknown-symbol matching; without one the import still works."""
+    from exposure.catalog import load_catalog
+
+    try:
+        return load_catalog(home=home)
+    except DataFileError:
+        return None
+
+
+def _print_report(result: ImportResult) -> None:
+    label = FORMAT_LABELS.get(result.format, result.format)
+    print(f"format: {label} ({result.encoding}); {len(result.holdings)} holdings, "
+          f"{len(result.cash)} cash lines, {len(result.skipped)} rows skipped")
+    if len(result.holdings):
+        print_table(result.holdings[["symbol", "quantity", "market_value", "currency",
+                                     "account"]],
+                    {"quantity": ",.4g", "market_value": ",.2f"})
+    for c in result.cash:
+        print(f"cash: {c['amount']:,.2f} {c['currency']} ({c['label']}"
+              + (f", {c['account']}" if c["account"] else "") + ")")
+    if result.merged:
+        print(f"merged across rows/accounts: {', '.join(result.merged)}")
+    for s in result.skipped:
+        print(f"skipped line {s['row']}: {s['reason']}")
+    if result.unknown:
+        print(f"not in the catalog (imported, segment default): {', '.join(result.unknown)}")
+    for w in result.warnings:
+        print(f"warning: {w}")
