@@ -1,10 +1,12 @@
 """Holding: one position's profile with sources, its impact by channel and across scenarios."""
 
+from datetime import date, timedelta
+
 import pandas as pd
 import streamlit as st
 
-from exposure import charts
-from exposure.ui import holding_view
+from exposure import charts, charts_evidence
+from exposure.ui import evidence_view, holding_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Holding", ":material/query_stats:")
@@ -63,6 +65,23 @@ with right, st.container(border=True):
     rows = rows[rows["symbol"].astype(str) == symbol]
     st.plotly_chart(charts.holding_scenarios_bar(rows, titles), width="stretch",
                     key="across_scenarios")
+
+with st.container(border=True):
+    kind = str(valued.get("kind") or "listed")
+    if kind == "private":
+        st.caption(":material/lock: Private holding: no market price; valued at its mark.")
+    else:
+        history = evidence_view.load_history(ctx.catalog, [symbol], date.today() - timedelta(days=3 * 365),
+                                             date.today() + timedelta(days=1))
+        if symbol in history.closes.columns:
+            events = charts_evidence.events_frame(list(ctx.catalog.events.values()))
+            st.plotly_chart(charts_evidence.price_with_events(
+                history.closes[symbol].dropna(), events, f"{symbol} price with policy events"),
+                width="stretch", key="price_events")
+            st.caption(f":material/sell: {history.status}")
+        else:
+            st.caption(f":material/cloud_off: No price chart: {history.status}. The policy "
+                       "timeline is on the evidence page.")
 
 with st.container(border=True):
     st.markdown("**Profile and sources**: every number with its source and date")

@@ -122,6 +122,15 @@ def sidebar() -> PageContext:
     with st.sidebar:
         st.metric("Portfolio value", usd(ev.total_value_usd))
         st.caption(f":material/sell: {status}")
+        if st.button("Refresh prices", key="refresh_prices", icon=":material/refresh:",
+                     type="tertiary", help="Ask the price sources again (cache, Yahoo, reference)."):
+            ui_prices.refresh_prices()
+            st.rerun()
+        valued = analysis.valued
+        stated = valued.loc[valued["price_source"] == "stated in portfolio", "symbol"].tolist()
+        if stated:
+            st.caption(f":material/edit_note: at the portfolio's stated value (no price): "
+                       f"{', '.join(stated)}")
         if analysis.unvalued:
             st.caption(f":material/warning: unvalued: {', '.join(analysis.unvalued)}")
         if ev.probabilities_normalised:

@@ -1,0 +1,142 @@
+"""Policy timeline & evidence: dated events, how listed holdings moved around them, and how
+well the model's ranking matched the market."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from exposure import charts_evidence as ce
+from exposure.events import EventStudyConfig, EventStudyError, event_study, validate_model
+from exposure.ui import evidence_view as evd
+from exposure.ui.sidebar import setup_page, sidebar
+
+setup_page("Policy timeline & evidence", ":material/timeline:")
+ctx = sidebar()
+cat = ctx.catalog
+events = ce.events_frame(list(cat.events.values()))
+LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)")
+
+st.title("Policy timeline & evidence")
+timeline, study, validation = st.tabs(["Timeline", "Event study", "Model vs market"])
+
+with timeline:
+    f1, f2, f3 = st.columns(3)
+    types = f1.multiselect("Type", sorted(events["type_label"].unique()), key="ev_types")
+    jurs = f2.multiselect("Jurisdiction", sorted(events["jurisdiction"].unique()), key="ev_jur")
+    layers = f3.multiselect("Affected layer", ["chips", "cloud", "model_lab", "startup", "china_tech"],
+                            key="ev_layers")
+    shown = events
+    if types:
+        shown = shown[shown["type_label"].isin(types)]
+    if jurs:
+        shown = shown[shown["jurisdiction"].isin(jurs)]
+    if layers:
+        shown = shown[shown["layers"].apply(lambda s: any(x in s.split(", ") for x in layers))]
+    with st.container(border=True):
+        st.plotly_chart(ce.event_timeline(shown), width="stretch", key="timeline")
+    st.caption(f"{len(shown)} of {len(events)} events. Each links to its first (highest-tier) source.")
+    st.dataframe(shown[["date", "title", "type_label", "jurisdiction", "layers", "tickers",
+                        "confidence", "tier", "source"]].sort_values("date", ascending=False),
+                 hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DateColumn("date"), "source": LINK,
+                                "type_label": "type"})
+
+listed = [str(s) for s, k in zip(ctx.analysis.valued["symbol"], ctx.analysis.valued["kind"], strict=True)
+          if k == "listed" and cat.company_for_symbol(str(s)) is not None]
+bench = "SPY"
+history = evd.load_history(cat, listed + ["SPY", "SOXX"],
+                           start=events["date"].min().date() - timedelta(days=420),
+                           end=date.today() + timedelta(days=1))
+moves = evd.reported_moves(cat)
+
+with study:
+    st.caption(f":material/sell: {history.status}")
+    if history.closes.empty:
+        st.info("No price history is available here (offline, or nothing cached yet), so no "
+                "event study can be computed. Below are the **moves reported in the news** around "
+                "policy events: reported figures with their sources, not our computation. Run "
+                "`exposure prices refresh` with a network to enable the event study.",
+                icon=":material/cloud_off:")
+        with st.container(border=True):
+            st.plotly_chart(ce.reported_moves_bar(moves), width="stretch", key="reported_moves")
+        st.dataframe(moves[["date", "event", "ticker", "move_pct", "basis", "tier", "source"]],
+                     hide_index=True, width="stretch", column_config={"source": LINK})
+    else:
+        day_events = events[events["id"].map(lambda i: cat.events[i].date_precision == "day")]
+        c1, c2, c3 = st.columns([3, 1, 1])
+        event_id = c1.selectbox("Event", day_events["id"][::-1].tolist(),
+                                format_func=lambda i: f"{cat.events[i].date} · {cat.events[i].title}",
+                                key="ev_study_event")
+        bench = c2.selectbox("Benchmark", ["SPY", "SOXX"], key="ev_bench")
+        window = c3.selectbox("Window", [(0, 1), (-1, 5)], format_func=lambda w: f"[{w[0]:+d},{w[1]:+d}]",
+                              key="ev_window")
+        event = cat.events[event_id]
+        try:
+            result = event_study(history.closes, event.date, after_close=event.after_close,
+                                 tickers=[t for t in listed if t in history.closes.columns],
+                                 config=EventStudyConfig(benchmark=bench, windows=(window,)))
+        except EventStudyError as exc:
+            st.warning(f"No event study for this event: {exc}")
+        else:
+            car = result.car
+            with st.container(border=True):
+                st.plotly_chart(ce.car_bar(car, f"CAR {window} around {event.date}: {ce.short(event.title, 50)}"),
+                                width="stretch", key="car_bar")
+            st.caption(f"Market model vs {bench}, estimated over {int(car['estimation_days'].max())} "
+                       f"trading days ending 30 days before day 0 ({result.day0.date()}"
+                       f"{', announced after the close' if event.after_close else ''}).")
+            st.dataframe(car[["ticker", "window", "car", "t_stat", "alpha", "beta", "n_days"]],
+                         hide_index=True, width="stretch")
+            if result.skipped:
+                st.caption("Not studied: " + "; ".join(f"{k}: {v}" for k, v in result.skipped.items()))
+
+with validation:
+    linked = [e for e in events["id"] if evd.linked_scenarios(cat, e)]
+    st.caption("For events a scenario resembles: does the model rank the listed names the way "
+               "the market moved? Spearman rank correlation of predicted value change vs the "
+               "realised move, and the biggest misses in words.")
+    if not linked:
+        st.info("No scenario is linked to an event.")
+    else:
+        with_moves = set(moves["event_id"])
+        default = next((i for i, e in enumerate(linked) if e in with_moves), 0)
+        event_id = st.selectbox("Event", linked, index=default, key="ev_val_event",
+                                format_func=lambda i: f"{cat.events[i].date} · {cat.events[i].title}")
+        scen_id = st.selectbox("Scenario it resembles", evd.linked_scenarios(cat, event_id),
+                               format_func=lambda s: cat.scenarios[s].title, key="ev_val_scenario")
+        event = cat.events[event_id]
+        realised = pd.Series(dtype="float64")
+        basis = ""
+        if not history.closes.empty and event.date_precision == "day":
+            try:
+                res = event_study(history.closes, event.date, after_close=event.after_close,
+                                  tickers=[t for t in listed if t in history.closes.columns],
+                                  config=EventStudyConfig(benchmark=bench))
+                realised = res.car_for((0, 1))
+                basis = f"CAR [0,+1] vs {bench}"
+            except EventStudyError as exc:
+                st.caption(f"Event study not available: {exc}")
+        if realised.empty:
+            ev_moves = moves[(moves["event_id"] == event_id) & ~moves["ticker"].str.startswith("^")]
+            realised = ev_moves.drop_duplicates("ticker").set_index("ticker")["move_pct"] / 100
+            basis = "moves reported in the news (first report per ticker)"
+        predicted = evd.predicted_value_change(cat, scen_id, sorted(set(listed) | set(realised.index)))
+        if len(realised) == 0:
+            st.info("No realised moves for this event here: no price history and no reported "
+                    "moves. Pick an event marked in the reported-moves list, or refresh prices.")
+        else:
+            check = validate_model(predicted, realised)
+            c1, c2 = st.columns([1, 2])
+            with c1, st.container(border=True):
+                st.metric("Spearman rank correlation",
+                          "n/a" if pd.isna(check.spearman) else f"{check.spearman:+.2f}",
+                          help=f"{check.n} tickers with both a prediction and a realised move")
+                st.caption(f"Realised: {basis}.")
+                st.write(check.summary)
+                for miss in check.misses:
+                    st.caption(f":material/error: {miss}")
+            with c2, st.container(border=True):
+                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {ce.short(event.title, 50)}"),
+                                width="stretch", key="pred_vs_real")
+            st.dataframe(check.table, hide_index=True, width="stretch")
