@@ -61,6 +61,6 @@ def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
                 hovertemplate="%{y}<br>high end: %{customdata:$,.0f}<extra></extra>")
     fig.add_vline(x=base, line_color="#1f2d3d", line_width=1.5,
                   annotation_text=f"base {usd(base)}", annotation_position="top")
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.2))
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.32))
     fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
     return _layout(fig, title, height=max(280, 36 * len(f) + 140))

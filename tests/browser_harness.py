@@ -110,3 +110,12 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-unt
             quiet_since = None
         page.wait_for_timeout(100)
     raise AssertionError(f"the app did not finish its run within {timeout_ms} ms")
+
+
+def wait_for_charts(page, timeout_ms: int = 30_000) -> int:  # type: ignore[no-untyped-def]
+    """Wait until every plotly chart on the page has drawn; return how many there are."""
+    page.wait_for_function(
+        "() => { const all = document.querySelectorAll(\"[data-testid='stPlotlyChart']\");"
+        " const drawn = document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg\");"
+        " return all.length === 0 || drawn.length >= all.length; }", timeout=timeout_ms)
+    return page.locator("[data-testid='stPlotlyChart']").count()

@@ -20,6 +20,7 @@ from tests.browser_harness import (
     require_browser,
     streamlit_server,
     wait_for_app,
+    wait_for_charts,
 )
 
 pytestmark = pytest.mark.browser
@@ -72,8 +73,7 @@ def _impact_label_and_value(page) -> tuple[str, str]:  # type: ignore[no-untyped
 def test_overview_renders_charts_and_scenario_change_updates_kpis(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "/")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    assert page.locator(".js-plotly-plot").count() >= 3
+    assert wait_for_charts(page) >= 3
     assert page.locator("[data-testid='stException']").count() == 0
     label_before, value_before = _impact_label_and_value(page)
     _shot(page, "overview")
@@ -84,11 +84,12 @@ def test_overview_renders_charts_and_scenario_change_updates_kpis(server: str, p
     wait_for_app(page)
     page.wait_for_function(
         "t => [...document.querySelectorAll('[data-testid=stMetricLabel]')]"
-        ".some(e => e.innerText.includes(t))", arg=title, timeout=15_000)
+        ".some(e => e.innerText.includes(t))", arg=title, timeout=45_000)
     label_after, value_after = _impact_label_and_value(page)
     assert title in label_after and label_after != label_before
     assert value_after != value_before
     assert "scenario=s3_sme_escalation" in page.url
+    wait_for_charts(page)
     _shot(page, "overview-scenario-changed")
 
 
@@ -107,6 +108,7 @@ def test_every_page_opens_without_an_error_box(server: str, page, name: str, pat
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0, page.content()[:2000]
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    wait_for_charts(page)
     _shot(page, f"page-{name.lower()}")
 
 
