@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "exposure.commands.validate",
     "exposure.commands.risk",
     "exposure.commands.importing",
+    "exposure.commands.portfolios",
     "exposure.commands.prices",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""

@@ -1,0 +1,268 @@
+"""Portfolio page, editing half: the draft, the holdings editor, classification of unknown
+symbols, use / save / download, saved portfolios and the way back to the sample.
+
+The *draft* (session state, per session) is what the page edits; the portfolio *in use*
+(``sidebar.set_portfolio``) changes only on "Use this portfolio", "Load and use" or
+"Back to the sample", and only with a table that passed ``validate_holdings``. Every
+widget key carries a version that bumps whenever the draft is replaced, so stale editor
+edits never apply to a different table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from exposure.catalog import Catalog
+from exposure.errors import ExposureError, PortfolioError
+from exposure.exports import to_safe_csv
+from exposure.importers import ImportResult
+from exposure.models import SEGMENTS
+from exposure.portfolio import (
+    HOLDING_COLUMNS,
+    Portfolio,
+    normalise_holdings,
+    portfolio_to_yaml,
+    validate_holdings,
+)
+from exposure.portfolio_store import list_portfolios, load_saved, save_portfolio
+from exposure.ui.loaders import get_sample_portfolio
+from exposure.ui.sidebar import set_portfolio
+from exposure.workspace import slugify
+
+DRAFT = "pf_draft"
+VERSION = "pf_ver"
+REPORT = "pf_report"
+FLASH = "pf_flash"
+MAX_CLASSIFY = 60
+KINDS = ["listed", "private", "fund"]
+
+EDITOR_CONFIG = {
+    "symbol": st.column_config.TextColumn("Symbol", required=True, max_chars=40),
+    "name": st.column_config.TextColumn("Name"),
+    "kind": st.column_config.SelectboxColumn("Kind", options=KINDS, default="listed"),
+    "quantity": st.column_config.NumberColumn("Quantity"),
+    "market_value": st.column_config.NumberColumn("Market value", min_value=0.0, format="%.2f",
+                                                  help="Stated value in the row's currency; "
+                                                  "used when no price is available."),
+    "currency": st.column_config.TextColumn("Currency", default="USD", max_chars=3),
+    "account": st.column_config.TextColumn("Account"),
+    "segment": st.column_config.SelectboxColumn("Segment", options=list(SEGMENTS),
+                                                help="For symbols without a catalog profile."),
+    "mark_basis": st.column_config.TextColumn("Mark basis", help="Private marks: how the "
+                                              "stated value was set."),
+    "raw_symbol": st.column_config.TextColumn("In file", disabled=True),
+}
+
+
+def plain(text: str) -> str:
+    """Escape Markdown (and so HTML) control characters: untrusted text renders literally."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$:&])", r"\\\1", text)
+
+
+def init_state(in_use: Portfolio) -> None:
+    """Start the draft from the portfolio in use (once per session)."""
+    if DRAFT not in st.session_state:
+        st.session_state[DRAFT] = in_use.copy()
+        st.session_state[VERSION] = 0
+
+
+def draft() -> Portfolio:
+    return st.session_state[DRAFT]
+
+
+def version() -> int:
+    return int(st.session_state.get(VERSION, 0))
+
+
+def replace_draft(portfolio: Portfolio, report: ImportResult | None = None) -> None:
+    """Make ``portfolio`` the draft (not the portfolio in use) with fresh widget keys."""
+    st.session_state[DRAFT] = portfolio
+    st.session_state[REPORT] = report
+    st.session_state[VERSION] = version() + 1
+
+
+def flash(message: str) -> None:
+    """A success message shown after the next rerun."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(plain(message), icon=":material/check_circle:")
+
+
+def editor_key() -> str:
+    return f"pf_editor_{version()}"
+
+
+def editor_section(portfolio: Portfolio) -> pd.DataFrame:
+    """The holdings editor; returns the edited table (normalised, not yet validated)."""
+    shown = normalise_holdings(portfolio.holdings).astype({"segment": object})
+    shown.loc[shown["segment"] == "", "segment"] = None
+    edited = st.data_editor(shown, num_rows="dynamic", key=editor_key(), hide_index=True,
+                            width="stretch", column_config=EDITOR_CONFIG,
+                            column_order=HOLDING_COLUMNS)
+    return normalise_holdings(pd.DataFrame(edited))
+
+
+def apply_classification(holdings: pd.DataFrame, choices: dict[str, tuple[str, str]],
+                         catalog: Catalog) -> pd.DataFrame:
+    """Set ``segment`` (and, when linked, the catalog id as ``symbol``) per symbol.
+
+    ``choices`` maps a symbol to ``(segment, company_id)``; empty strings mean "leave".
+    A link to a private profile makes the holding ``private`` (valued at its stated mark).
+    """
+    out = normalise_holdings(holdings)
+    for symbol, (segment, company_id) in choices.items():
+        rows = out["symbol"] == symbol
+        if segment:
+            out.loc[rows, "segment"] = segment
+        company = catalog.companies.get(company_id) if company_id else None
+        if company is not None:
+            out.loc[rows, "symbol"] = company.ticker or company.id
+            out.loc[rows & (out["name"] == ""), "name"] = company.name
+            if not company.listed:
+                out.loc[rows, "kind"] = "private"
+    return out
+
+
+def classify_section(edited: pd.DataFrame, catalog: Catalog) -> None:
+    """Segment (and optional catalog link) for every symbol the catalog has no profile for."""
+    symbols = [s for s in dict.fromkeys(edited["symbol"]) if s.strip()]
+    funds = getattr(catalog, "funds", {})  # funds are looked through, not classified
+    unknown = [s for s in symbols
+               if catalog.company_for_symbol(s) is None and s.upper() not in funds]
+    if not unknown:
+        return
+    ver = version()
+    companies = sorted(catalog.companies)
+    with st.container(border=True):
+        st.markdown("**Symbols without a catalog profile**")
+        st.caption("Give each a segment (it then uses that segment's default profile) or link "
+                   "it to a catalog profile. Unclassified holdings carry no exposure.")
+        with st.form(f"pf_classify_{ver}", border=False):
+            choices: dict[str, tuple[str, str]] = {}
+            for i, symbol in enumerate(unknown[:MAX_CLASSIFY]):
+                current = edited.loc[edited["symbol"] == symbol, "segment"].iloc[0]
+                c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="center")
+                c1.text(symbol)
+                segment = c2.selectbox(
+                    "Segment", ["", *SEGMENTS], key=f"pf_cls_seg_{ver}_{i}",
+                    index=([""] + list(SEGMENTS)).index(current) if current in SEGMENTS else 0,
+                    format_func=lambda s: s.replace("_", " ") if s else "(unclassified)",
+                    label_visibility="collapsed" if i else "visible")
+                link = c3.selectbox(
+                    "Catalog profile (optional)", ["", *companies], key=f"pf_cls_link_{ver}_{i}",
+                    format_func=lambda c: f"{c} · {catalog.companies[c].name}" if c else "(none)",
+                    label_visibility="collapsed" if i else "visible")
+                choices[symbol] = (segment or "", link or "")
+            if len(unknown) > MAX_CLASSIFY:
+                st.caption(f"{len(unknown) - MAX_CLASSIFY} more: set their segment in the table.")
+            submitted = st.form_submit_button("Apply classification", key=f"pf_cls_apply_{ver}")
+    if submitted:
+        current_draft = draft().copy()
+        current_draft.holdings = apply_classification(edited, choices, catalog)
+        replace_draft(current_draft, report=st.session_state.get(REPORT))
+        flash("Classification applied to the table. Use the portfolio to see its effect.")
+        st.rerun()
+
+
+def candidate_from(base: Portfolio, edited: pd.DataFrame, name: str,
+                   cash: float) -> tuple[Portfolio | None, str | None]:
+    """The edited table as a portfolio, or the one-line validation error."""
+    try:
+        checked = validate_holdings(edited)
+    except PortfolioError as exc:
+        return None, str(exc).splitlines()[0]
+    unchanged = checked.equals(normalise_holdings(base.holdings)) and cash == base.cash
+    out = base.copy()
+    out.name = name.strip() or base.name or "Portfolio"
+    out.holdings, out.cash = checked, cash
+    out.illustrative = base.illustrative and unchanged
+    return out, None
+
+
+def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
+    """Name and cash, validation, "Use this portfolio", save and downloads."""
+    ver = version()
+    with st.container(border=True):
+        c1, c2 = st.columns([2, 1])
+        name = c1.text_input("Portfolio name", value=base.name, key=f"pf_name_{ver}",
+                             max_chars=80)
+        cash = c2.number_input(f"Cash ({base.cash_currency})", min_value=0.0,
+                               value=float(base.cash), step=1000.0, key=f"pf_cash_{ver}")
+        candidate, problem = candidate_from(base, edited, name, float(cash))
+        if problem:
+            st.error(f"The table is not valid: {problem}. The portfolio in use is unchanged.",
+                     icon=":material/error:")
+        b1, b2, b3, b4 = st.columns(4, vertical_alignment="bottom")
+        used = b1.button("Use this portfolio", type="primary", key="pf_use", width="stretch")
+        if used and candidate is not None:
+            set_portfolio(candidate)
+            replace_draft(candidate.copy(), report=st.session_state.get(REPORT))
+            flash(f"'{candidate.name}' is now the portfolio in use on every page.")
+            st.rerun()
+        if b2.button("Save to workspace", key="pf_save", width="stretch",
+                     help="Saved under the portfolio name; the previous version is kept."):
+            _save(candidate)
+        stem = slugify(name) or "portfolio"
+        b3.download_button("Download CSV", to_safe_csv(candidate.holdings) if candidate else "",
+                           file_name=f"{stem}.csv", mime="text/csv", key="pf_dl_csv",
+                           disabled=candidate is None, width="stretch")
+        b4.download_button("Download YAML", portfolio_to_yaml(candidate) if candidate else "",
+                           file_name=f"{stem}.yaml", mime="application/x-yaml",
+                           key="pf_dl_yaml", disabled=candidate is None, width="stretch")
+
+
+def _save(candidate: Portfolio | None) -> None:
+    if candidate is None:
+        return  # the validation error is already on the page
+    try:
+        path = save_portfolio(candidate, candidate.name)
+    except ExposureError as exc:
+        st.error(f"Not saved: {str(exc).splitlines()[0]}")
+        return
+    st.success(f"Saved to your workspace as portfolios/{plain(path.name)} "
+               "(the previous version, if any, is kept as .prev).")
+
+
+def saved_section() -> None:
+    """Saved portfolios in the workspace (load and use), and back to the sample."""
+    saved = list_portfolios()
+    with st.container(border=True):
+        st.markdown("**Saved portfolios**")
+        if not saved:
+            st.caption("None yet: save the table above to keep it in your workspace.")
+        else:
+            st.dataframe(pd.DataFrame([{
+                "name": s.name, "file": s.path.name, "holdings": s.holdings,
+                "modified": s.modified.strftime("%Y-%m-%d %H:%M"), "problem": s.error,
+            } for s in saved]), hide_index=True, width="stretch", key="pf_saved_table")
+        usable = {s.slug: s for s in saved if s.ok}
+        if usable:
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            pick = c1.selectbox("Saved portfolio", list(usable), key="pf_saved_pick",
+                                format_func=lambda s: f"{usable[s].name} · "
+                                f"{usable[s].holdings} holdings · {usable[s].path.name}")
+            if c2.button("Load and use", key="pf_load", width="stretch") and pick:
+                try:
+                    loaded = load_saved(pick)
+                    loaded.holdings = validate_holdings(loaded.holdings, usable[pick].path.name)
+                except ExposureError as exc:
+                    st.error(f"Not loaded: {str(exc).splitlines()[0]}. "
+                             "The portfolio in use is unchanged.")
+                else:
+                    set_portfolio(loaded)
+                    replace_draft(loaded.copy())
+                    flash(f"Loaded '{loaded.name}'; it is now the portfolio in use.")
+                    st.rerun()
+        if st.button("Back to the sample portfolio", key="pf_sample"):
+            sample = get_sample_portfolio()
+            set_portfolio(sample)
+            replace_draft(sample.copy())
+            flash("The bundled sample portfolio is in use again.")
+            st.rerun()

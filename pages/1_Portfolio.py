@@ -1,0 +1,31 @@
+"""Portfolio: import a broker export, classify and edit holdings, use, save, load, download."""
+
+import streamlit as st
+
+from exposure.ui import import_view
+from exposure.ui import portfolio_view as pv
+from exposure.ui.sidebar import setup_page, sidebar
+
+setup_page("Portfolio", ":material/upload_file:")
+ctx = sidebar()
+pv.init_state(ctx.portfolio)
+
+st.title("Portfolio")
+st.caption(f"In use: {pv.plain(ctx.portfolio.name)} · {len(ctx.portfolio.holdings)} holdings. "
+           "Import your broker's positions export, check the report, classify what the "
+           "catalog does not know, edit, then use it on every page or save it.")
+pv.show_flash()
+
+with st.container(border=True):
+    import_view.upload_section(ctx.catalog)
+import_view.mapping_section(ctx.catalog)
+import_view.report_section(st.session_state.get(pv.REPORT))
+
+draft = pv.draft()
+st.subheader("Holdings")
+st.caption("Edit cells, add or delete rows. Nothing changes elsewhere until you press "
+           "\"Use this portfolio\".")
+edited = pv.editor_section(draft)
+pv.classify_section(edited, ctx.catalog)
+pv.actions_section(draft, edited)
+pv.saved_section()
