@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "exposure.commands.importing",
     "exposure.commands.portfolios",
     "exposure.commands.prices",
+    "exposure.commands.review",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

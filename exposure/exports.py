@@ -29,5 +29,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_safe_csv(frame: pd.DataFrame) -> str:
-    """CSV text of ``frame`` with formula injection neutralised."""
-    return neutralise_frame(frame).to_csv(index=False)
+    """CSV text of ``frame`` with formula injection neutralised.
+
+    CRLF line endings (RFC 4180) make pandas quote any cell holding a bare CR, so no reader
+    splits such a row.
+    """
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
