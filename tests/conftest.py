@@ -71,6 +71,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty workspace; nothing touches the real home."""
     home = tmp_path / "home"
     monkeypatch.setenv("EXPOSURE_HOME", str(home))
+    # Pages run offline (reference prices) unless a test injects a fake upstream.
+    monkeypatch.setenv("EXPOSURE_OFFLINE", "1")
     monkeypatch.delenv("EXPOSURE_DATA", raising=False)
     return home
 

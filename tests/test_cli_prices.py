@@ -45,6 +45,7 @@ def fake_yahoo(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeYahooSession]:
         return real(home, session=fake, circuit=market.CircuitBreaker(), **kwargs)
 
     monkeypatch.setattr(market, "YahooSource", build)
+    monkeypatch.delenv("EXPOSURE_OFFLINE", raising=False)  # online, against the fake
     with yahoo_session_restored():
         yield fake
 
