@@ -23,6 +23,8 @@ from exposure.models import (
     Company,
     Event,
     EventMoves,
+    Fund,
+    Link,
     ReferencePrice,
     Scenario,
     SegmentDefaults,
@@ -86,6 +88,10 @@ class Catalog:
     """``"scenario:<id>"`` / ``"company:<id>"`` -> ``"bundled"`` or ``"user"``."""
     files: dict[str, str] = field(default_factory=dict)
     """``"scenario:<id>"`` -> the file it was read from."""
+    links: dict[str, Link] = field(default_factory=dict)
+    """Look-through links (``links.yaml``) by id; holder/target are company ids."""
+    funds: dict[str, Fund] = field(default_factory=dict)
+    """Fund constituents (``funds/*.yaml``, workspace overrides) by upper-case fund id."""
 
     @property
     def channel_ids(self) -> list[str]:
@@ -299,6 +305,16 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
                 origin[f"scenario:{scn.id}"] = "user"
                 files[f"scenario:{scn.id}"] = str(path)
 
+    from exposure.linkdata import load_funds, load_links  # local: linkdata imports this module
+
+    links = load_links(root / "links.yaml", companies)
+    fund_dirs = [(root / "funds", "bundled")]
+    if include_home:
+        fund_dirs.append((home_dir(home) / "funds", "user"))
+    funds, fund_origin, fund_files = load_funds(fund_dirs)
+    origin.update({f"fund:{k}": v for k, v in fund_origin.items()})
+    files.update({f"fund:{k}": v for k, v in fund_files.items()})
+
     return Catalog(
         channels=channels,
         segments=segments,
@@ -309,4 +325,6 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         reference_prices=prices,
         origin=origin,
         files=files,
+        links=links,
+        funds=funds,
     )

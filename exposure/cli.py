@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "exposure.commands.portfolios",
     "exposure.commands.prices",
     "exposure.commands.review",
+    "exposure.commands.lookthrough",
+    "exposure.commands.funds",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

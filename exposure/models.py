@@ -288,3 +288,180 @@ class ReferencePrice(Strict):
     source: Url
     tier: Tier
     basis: str | None = None
+
+
+# ----------------------------------------------------------------------------- look-through
+# Appended for issue 8 (look-through): links between issuers (data/links.yaml) and fund
+# constituents (data/funds/*.yaml, the workspace's funds/*.yaml).
+
+Confidence = Literal["high", "medium", "low"]
+
+
+class MeasuredAgainst(Sourced):
+    """The valuation or revenue a link's amount is measured against, with its own source.
+
+    ``kind: valuation``: the target's (post-money) valuation the stake or investment refers to;
+    ``kind: revenue``: the holder's annual revenue a contract is compared with.
+    """
+
+    kind: Literal["valuation", "revenue"]
+
+    @field_validator("value")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("a valuation or revenue must be positive")
+        return value
+
+
+class Link(Strict):
+    """A link from a listed (or private) holder to a lab or startup (``data/links.yaml``).
+
+    ``equity``: the holder owns part of the target. Give ``stake_pct`` (percent, 27 = 27%) when
+    reported; otherwise ``stake_value_usd`` (reported value of the stake) or ``invested_usd``
+    with ``measured_against`` (kind valuation): the stake is then amount / valuation.
+    ``contract``: the holder (a supplier) sells to the target. Give ``contract_usd`` and
+    ``term_years`` with ``measured_against`` (kind revenue: the holder's annual revenue), or
+    ``revenue_share_pct`` (reported customer concentration).
+    The link itself is a sourced fact: ``source``, ``as_of``, ``tier``, ``confidence``, ``basis``.
+    """
+
+    id: Id
+    holder: str
+    target: str
+    kind: Literal["equity", "contract"]
+    stake_pct: FiniteFloat | None = None
+    stake_value_usd: FiniteFloat | None = None
+    invested_usd: FiniteFloat | None = None
+    contract_usd: FiniteFloat | None = None
+    term_years: FiniteFloat | None = None
+    revenue_share_pct: FiniteFloat | None = None
+    measured_against: MeasuredAgainst | None = None
+    as_of: date
+    source: Url
+    tier: Tier
+    estimate: bool = False
+    confidence: Confidence
+    basis: str
+    alt_sources: list[Source] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _amounts(self) -> Link:
+        if self.holder.strip().upper() == self.target.strip().upper():
+            raise ValueError("a link cannot point from an issuer to itself")
+        if not self.basis.strip():
+            raise ValueError("a link needs a one-line 'basis'")
+        for name in ("stake_pct", "revenue_share_pct"):
+            val = getattr(self, name)
+            if val is not None and not 0.0 < val <= 100.0:
+                raise ValueError(f"'{name}' is a percentage in (0, 100]")
+        for name in ("stake_value_usd", "invested_usd", "contract_usd", "term_years"):
+            val = getattr(self, name)
+            if val is not None and val <= 0:
+                raise ValueError(f"'{name}' must be positive")
+        equity_fields = ("stake_pct", "stake_value_usd", "invested_usd")
+        contract_fields = ("contract_usd", "term_years", "revenue_share_pct")
+        given = {n for n in equity_fields + contract_fields if getattr(self, n) is not None}
+        if self.kind == "equity":
+            if given & set(contract_fields):
+                raise ValueError("an equity link takes stake_pct, stake_value_usd or invested_usd")
+            if not given:
+                raise ValueError("an equity link needs stake_pct, stake_value_usd or invested_usd")
+            if self.stake_pct is None:
+                ma = self.measured_against
+                if ma is None or ma.kind != "valuation":
+                    raise ValueError("without stake_pct, give 'measured_against' (kind valuation)")
+        else:
+            if given & set(equity_fields):
+                raise ValueError("a contract link takes contract_usd + term_years or revenue_share_pct")
+            if self.revenue_share_pct is None:
+                if self.contract_usd is None or self.term_years is None:
+                    raise ValueError("a contract link needs contract_usd and term_years "
+                                     "(or revenue_share_pct)")
+                ma = self.measured_against
+                if ma is None or ma.kind != "revenue":
+                    raise ValueError("a contract needs 'measured_against' (kind revenue)")
+        return self
+
+    @property
+    def stake_share(self) -> float | None:
+        """Equity: the fraction of the target held (reported, or amount / valuation)."""
+        if self.kind != "equity":
+            return None
+        if self.stake_pct is not None:
+            return self.stake_pct / 100.0
+        amount = self.stake_value_usd if self.stake_value_usd is not None else self.invested_usd
+        assert amount is not None and self.measured_against is not None
+        return min(1.0, amount / self.measured_against.value)
+
+    @property
+    def revenue_share(self) -> float | None:
+        """Contract: share of the holder's revenue from the target, capped at 1.
+
+        ``revenue_share_pct / 100`` or ``(contract_usd / term_years) / revenue``.
+        """
+        if self.kind != "contract":
+            return None
+        if self.revenue_share_pct is not None:
+            return self.revenue_share_pct / 100.0
+        assert self.contract_usd and self.term_years and self.measured_against
+        return min(1.0, self.contract_usd / self.term_years / self.measured_against.value)
+
+
+class FundConstituent(Strict):
+    """One constituent of a fund: Yahoo ticker (or another fund's id) and weight (fraction)."""
+
+    symbol: str = Field(min_length=1, max_length=40)
+    name: str | None = None
+    weight: FiniteFloat
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        if not 0.0 < value <= 1.0:
+            raise ValueError("a weight is a fraction in (0, 1] (8.03% -> 0.0803)")
+        return value
+
+
+class Fund(Strict):
+    """Constituent weights of a fund (``data/funds/<TICKER>.yaml``, one fund a file).
+
+    ``holdings_page`` is the issuer's holdings page; ``source`` is where the weights were read
+    (the same page, an issuer file, or a secondary copy). Weights need not sum to 1: the rest is
+    counted as "not looked through" (``notes`` say why).
+    """
+
+    id: Id
+    name: str
+    issuer: str
+    holdings_page: Url | None = None
+    source: Url
+    as_of: date
+    tier: Tier
+    estimate: bool = False
+    confidence: Confidence | None = None
+    basis: str
+    alt_sources: list[Source] = Field(default_factory=list)
+    constituents: list[FundConstituent] = Field(min_length=1)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _weights(self) -> Fund:
+        seen: set[str] = set()
+        for c in self.constituents:
+            key = c.symbol.strip().upper()
+            if key == self.id.upper():
+                raise ValueError(f"fund '{self.id}' lists itself as a constituent")
+            if key in seen:
+                raise ValueError(f"constituent {c.symbol!r} is listed twice")
+            seen.add(key)
+        total = sum(c.weight for c in self.constituents)
+        if total > 1.0 + 1e-6:
+            raise ValueError(f"constituent weights sum to {total:.4f}, above 1")
+        return self
+
+    @property
+    def listed_weight(self) -> float:
+        """Sum of the listed constituents' weights (the rest is not looked through)."""
+        return float(sum(c.weight for c in self.constituents))

@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--case", choices=["low", "base", "high"], default="base",
                    help="which end of each shock range to use (default: base)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--look-through", action="store_true",
+                   help="resolve funds into constituents and add stakes/contracts; adds "
+                        "lookthrough_usd to each row")
     add_home_option(p)
     p.set_defaults(func=run)
 
@@ -29,9 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(home=args.home)
     portfolio = load_portfolio(args.portfolio)
-    result = analyse(portfolio, catalog, args.scenario, case=args.case)
-    ev = result.evaluation
-    rows = ev.holding_frame()
+    if args.look_through:
+        from exposure.lookthrough_analysis import analyse_lookthrough
+
+        lookthrough = analyse_lookthrough(portfolio, catalog, args.scenario, case=args.case)
+        result, ev, rows = lookthrough.analysis, lookthrough.evaluation, lookthrough.holding_frame()
+    else:
+        result = analyse(portfolio, catalog, args.scenario, case=args.case)
+        ev = result.evaluation
+        rows = ev.holding_frame()
     totals = ev.portfolio_frame()
     if args.format == "json":
         print_json({
@@ -39,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             "total_value_usd": ev.total_value_usd,
             "case": args.case,
             "rows": rows[["symbol", "scenario", "revenue_change", "value_change", "impact_usd",
-                          "profile_source"]].to_dict("records"),
+                          "profile_source", *(["lookthrough_usd"] if args.look_through else [])]]
+            .to_dict("records"),
             "portfolio": totals[["scenario", "impact_usd", "impact_pct", "probability"]]
             .to_dict("records"),
             "expected_impact_usd": ev.expected_impact_usd,

@@ -1,0 +1,115 @@
+"""Look-through benchmark: 5,000 holdings x 50 scenarios x 200 link targets.
+
+Plain evaluation (the Foundation engine) and the same evaluation with look-through, in the same
+run: the 200 targets evaluated with their own profiles, one sparse holder x target product
+(``M @ D``, first order), the floor, the impacts and the expected value. About 30% of the
+holdings hold 1-3 stakes or contracts each (a few thousand links). The link matrix is built once
+per portfolio (like the profiles) and not timed. Budget (issue 8): look-through <= 2x plain and
+<= 20 ms. Last line: ``RESULT plain_ms=.. lookthrough_ms=.. ratio=..``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exposure.engine import ProfileMatrix, ScenarioSet, evaluate, evaluate_arrays  # noqa: E402
+from exposure.lookthrough import (  # noqa: E402
+    SparseLinks,
+    apply_lookthrough,
+    target_drivers,
+)
+
+HOLDINGS, SCENARIOS, CHANNELS, TARGETS, REPEATS = 5_000, 50, 8, 200, 101
+HOLDER_SHARE = 0.3
+
+
+def paired_median_ms(a: Callable[[], object], b: Callable[[], object],
+                     repeats: int = REPEATS) -> tuple[float, float]:
+    """Median wall time of ``a`` and ``b``, run alternately so that load on the machine hits
+    both alike."""
+    a(), b()  # warm-up
+    ta: list[float] = []
+    tb: list[float] = []
+    for _ in range(repeats):
+        for fn, out in ((a, ta), (b, tb)):
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(ta), statistics.median(tb)
+
+
+def setup(seed: int = 42) -> tuple[Callable[[], float], Callable[[], float], str]:
+    """Build the synthetic book once; return ``(plain, lookthrough, description)``."""
+    rng = np.random.default_rng(seed)
+    channels = tuple(f"c{i}" for i in range(CHANNELS))
+    e = rng.uniform(0, 0.3, (HOLDINGS, CHANNELS))
+    k = rng.uniform(0.8, 1.6, HOLDINGS)
+    mv = rng.uniform(1e3, 1e6, HOLDINGS)
+    low = rng.uniform(-1, -0.2, (SCENARIOS, CHANNELS))
+    base = low + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS))
+    high = np.minimum(base + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS)), 1.0)
+    p = rng.dirichlet(np.ones(SCENARIOS)) * 0.8
+    syms = np.array([f"H{i}" for i in range(HOLDINGS)], dtype=object)
+    profiles = ProfileMatrix(
+        symbols=syms, names=syms, segments=np.array(["chips"] * HOLDINGS, dtype=object),
+        layers=np.array(["Chips"] * HOLDINGS, dtype=object),
+        profile_source=np.array(["profile"] * HOLDINGS, dtype=object),
+        exposures=e, elasticity=k, channel_ids=channels,
+    )
+    scenarios = ScenarioSet(
+        ids=tuple(f"s{i}" for i in range(SCENARIOS)), titles=tuple(f"S{i}" for i in range(SCENARIOS)),
+        probabilities=p, low=low, base=base, high=high, channel_ids=channels,
+    )
+    # targets (labs, startups) with their own profiles
+    t_e = rng.uniform(0, 0.9, (TARGETS, CHANNELS))
+    t_k = rng.uniform(1.0, 2.0, TARGETS)
+    ones = np.ones(TARGETS)
+    # holders: ~30% of holdings, 1-3 links each; columns 0..T-1 equity, T..2T-1 contract
+    holders = np.flatnonzero(rng.random(HOLDINGS) < HOLDER_SHARE)
+    m = np.zeros((len(holders), 2 * TARGETS))
+    for r in range(len(holders)):
+        cols = rng.choice(2 * TARGETS, size=rng.integers(1, 4), replace=False)
+        m[r, cols] = rng.uniform(0.001, 0.08, len(cols))
+    links = SparseLinks.from_matrix(m, holding_of_row=holders)
+    shocks = scenarios.shocks("base")
+
+    def plain() -> float:
+        return evaluate(profiles, mv, scenarios).expected_impact_usd
+
+    def lookthrough() -> float:
+        ev = evaluate(profiles, mv, scenarios)
+        t_rc, t_vc, _ = evaluate_arrays(t_e, t_k, ones, shocks)
+        # the evaluation is fresh and owned here, so its arrays are updated in place
+        _, _, delta = apply_lookthrough(ev.value_change, ev.impact_usd, mv, links,
+                                        target_drivers(t_rc, t_vc), inplace=True)
+        return float(p @ (ev.portfolio_usd + delta))
+
+    # correctness: the sparse product equals the dense one
+    t_rc, t_vc, _ = evaluate_arrays(t_e, t_k, ones, shocks)
+    d = target_drivers(t_rc, t_vc)
+    assert np.allclose(links.product(d), (m @ d)[np.searchsorted(holders, links.holdings)])
+    return plain, lookthrough, (f"holdings={HOLDINGS} scenarios={SCENARIOS} channels={CHANNELS} "
+                                f"targets={TARGETS} holders={len(holders)} links={links.nnz}")
+
+
+def main() -> None:
+    plain, lookthrough, description = setup()
+    plain_ms, lt_ms = paired_median_ms(plain, lookthrough)
+    ratio = lt_ms / plain_ms
+    print(description)
+    print(f"plain evaluation       {plain_ms:7.3f} ms (median of {REPEATS})")
+    print(f"with look-through      {lt_ms:7.3f} ms  budget <= 2x plain and <= 20 ms: "
+          f"{'OK' if ratio <= 2 and lt_ms <= 20 else 'OVER'}")
+    print(f"RESULT plain_ms={plain_ms:.3f} lookthrough_ms={lt_ms:.3f} ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

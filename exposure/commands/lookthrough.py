@@ -1,0 +1,71 @@
+"""``exposure lookthrough``: what a portfolio holds through funds, stakes and contracts."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from exposure.catalog import load_catalog
+from exposure.commands.common import add_home_option, money, print_json, print_table
+from exposure.lookthrough_analysis import analyse_lookthrough
+from exposure.portfolio import load_portfolio
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lookthrough", help="effective exposure to labs, startups and fund holdings",
+                       description="Show what a portfolio holds through its funds' constituents "
+                                   "and through the stakes and compute contracts of its holdings.")
+    p.add_argument("--portfolio", required=True, metavar="FILE",
+                   help="portfolio YAML or broker export (CSV)")
+    p.add_argument("--second-order", action="store_true",
+                   help="also follow a second hop (e.g. NVDA -> OpenAI -> AMD); cycles count once")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    add_home_option(p)
+    p.set_defaults(func=run)
+
+
+def _path(p: dict[str, Any]) -> dict[str, Any]:
+    return {"holder": p["holder"], "kind": p["kind"], "share": p["share"], "usd": p["usd"],
+            "via": p["via"], "as_of": p["as_of"]}
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = load_catalog(home=args.home)
+    portfolio = load_portfolio(args.portfolio)
+    result = analyse_lookthrough(portfolio, catalog, second_order=args.second_order)
+    ents = result.entities
+    if args.format == "json":
+        print_json({
+            "portfolio_name": portfolio.name,
+            "total_value_usd": result.evaluation.total_value_usd,
+            "second_order": args.second_order,
+            "coverage": result.coverage,
+            "coverage_without_lookthrough": result.coverage_plain,
+            "fund_coverage": result.fund_coverage,
+            "entities": [
+                {"entity": r.entity, "name": r.name, "direct_usd": r.direct_usd,
+                 "indirect_usd": r.indirect_usd, "fund_usd": r.fund_usd,
+                 "equity_usd": r.equity_usd, "contract_usd": r.contract_usd,
+                 "share_of_portfolio": r.share_of_portfolio, "stale": r.stale,
+                 "paths": [_path(p) for p in r.paths]}
+                for r in ents.itertuples(index=False)
+            ],
+        })
+        return 0
+    print(f"{portfolio.name}: total value {money(result.evaluation.total_value_usd)}"
+          f"{' (second order)' if args.second_order else ''}")
+    shown = ents[["entity", "name", "direct_usd", "indirect_usd", "fund_usd", "equity_usd",
+                  "contract_usd", "share_of_portfolio", "stale"]].copy()
+    shown["share_of_portfolio"] = shown["share_of_portfolio"] * 100
+    print_table(shown, {c: ",.0f" for c in ("direct_usd", "indirect_usd", "fund_usd",
+                                            "equity_usd", "contract_usd")}
+                | {"share_of_portfolio": ".2f"})
+    print("\nindirect = owned through funds and stakes; contract_usd = holding value riding on "
+          "compute contracts (not owned)")
+    print(f"coverage: {result.coverage:.1%} of portfolio value has exposure from profiles "
+          f"(direct or looked through); {result.coverage_plain:.1%} without look-through")
+    for fund, cov in result.fund_coverage.items():
+        print(f"  {fund}: {cov:.1%} of the fund looked through, the rest at the segment default")
+    if result.links.scaled:
+        print(f"contract shares scaled to 100% of revenue for: {', '.join(result.links.scaled)}")
+    return 0
