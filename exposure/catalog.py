@@ -179,12 +179,37 @@ class Catalog:
                 "as_of": price.as_of,
                 "origin": "bundled",
             })
+        for link in self.links.values():
+            share = link.stake_share if link.kind == "equity" else link.revenue_share
+            holder = self.companies.get(link.holder)
+            rows.append({
+                "subject": link.holder, "name": holder.name if holder else link.holder,
+                "field": f"link.{link.kind}:{link.target}", "value": share,
+                "estimate": link.estimate, "basis": link.basis, "source": link.source,
+                "tier": link.tier, "as_of": link.as_of, "origin": "bundled",
+            })
+            if link.measured_against is not None:
+                ma = link.measured_against
+                rows.append({
+                    "subject": link.holder if ma.kind == "revenue" else link.target,
+                    "name": link.id, "field": f"link.{ma.kind}_usd", "value": ma.value,
+                    "estimate": ma.estimate, "basis": ma.basis or "", "source": ma.source,
+                    "tier": ma.tier, "as_of": ma.as_of, "origin": "bundled",
+                })
+        for fund in self.funds.values():
+            for c in fund.constituents:
+                rows.append({
+                    "subject": f"fund:{fund.id}", "name": fund.name, "field": f"weight.{c.symbol}",
+                    "value": c.weight, "estimate": fund.estimate, "basis": fund.basis,
+                    "source": fund.source, "tier": fund.tier, "as_of": fund.as_of,
+                    "origin": self.origin.get(f"fund:{fund.id}", "bundled"),
+                })
         columns = ["subject", "name", "field", "value", "estimate", "basis", "source", "tier",
                    "as_of", "origin"]
         return pd.DataFrame(rows, columns=columns)
 
     def tier_mix(self) -> dict[str, int]:
-        """How many shipped numbers (and event sources) come from each source tier."""
+        """How many shipped numbers, events, links and fund files come from each source tier."""
         counts: Counter[str] = Counter()
         for _, _, val in self.sourced_values():
             counts[val.tier] += 1
@@ -195,6 +220,10 @@ class Catalog:
                 counts[move.tier] += 1
         for event in self.events.values():
             counts[event.sources[0].tier] += 1
+        for link in self.links.values():
+            counts[link.tier] += 1
+        for fund in self.funds.values():
+            counts[fund.tier] += 1
         return {tier: counts.get(tier, 0) for tier in ("primary", "press", "secondary")}
 
 

@@ -31,7 +31,10 @@ source = str(ev.profiles.profile_source[i])
 st.subheader(f"{ev.profiles.names[i]} ({symbol})")
 st.caption(f"{ev.profiles.layers[i]} · segment {str(ev.profiles.segments[i]).replace('_', ' ')}"
            f" · elasticity k = {ev.profiles.elasticity[i]:.2f}")
-if source == "segment default":
+if source == "fund look-through":
+    st.info(f"**{symbol}** is a fund: its exposure is the weighted sum of its constituents' "
+            "profiles (look-through is on).", icon=":material/account_tree:")
+elif source == "segment default":
     st.warning(f"No company profile in the catalog: **{symbol}** uses the "
                f"**{ev.profiles.segments[i]}** segment's default profile. Its numbers below are "
                "segment averages, not this company's.", icon=":material/info:")
@@ -56,15 +59,39 @@ with c4, st.container(border=True):
 
 left, right = st.columns(2)
 with left, st.container(border=True):
-    contrib = pd.Series(ev.contributions(ctx.scenario_id)[i], index=list(ev.profiles.channel_ids))
+    if ctx.lookthrough_on:
+        steps = ctx.lookthrough.waterfall(symbol, ctx.scenario_id).set_index("step")["usd"]
+        contrib = steps.drop(["look-through", "floor"])
+        floor_usd, lt_usd = float(steps["floor"]), float(steps["look-through"])
+    else:
+        contrib = pd.Series(ev.contributions(ctx.scenario_id)[i], index=list(ev.profiles.channel_ids))
+        floor_usd, lt_usd = float(ev.floor_adjustment_usd(ctx.scenario_id)[i]), None
     st.plotly_chart(charts.channel_waterfall(
-        contrib, names, floor_usd=float(ev.floor_adjustment_usd(ctx.scenario_id)[i]),
+        contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
         title=f"Impact by channel: {titles[ctx.scenario_id]}"), width="stretch", key="waterfall")
 with right, st.container(border=True):
     rows = ev.holding_frame()
     rows = rows[rows["symbol"].astype(str) == symbol]
     st.plotly_chart(charts.holding_scenarios_bar(rows, titles), width="stretch",
                     key="across_scenarios")
+
+carried = [p for p in ctx.lookthrough.paths if p["holder"] == symbol]
+if carried or symbol.upper() in ctx.lookthrough.fund_weights:
+    with st.container(border=True):
+        st.markdown("**Look-through**: what this holding owns or depends on")
+        fund_cov = ctx.lookthrough.fund_coverage.get(symbol.upper())
+        if fund_cov is not None:
+            st.caption(f"Fund: {fund_cov:.0%} of its value is looked through to constituents "
+                       "with profiles; the rest keeps the fund segment default.")
+        if carried:
+            st.dataframe(pd.DataFrame([{
+                "entity": p["entity"], "kind": p["kind"], "share of this holding": p["share"],
+                "USD": p["usd"], "via": " > ".join(p["via"]), "as of": p["as_of"]} for p in carried]),
+                hide_index=True, width="stretch", column_config={
+                    "share of this holding": st.column_config.NumberColumn(format="percent"),
+                    "USD": st.column_config.NumberColumn(format="dollar")})
+        if not ctx.lookthrough_on:
+            st.caption("Turn on **Look-through** in the sidebar to add this to the impact.")
 
 with st.container(border=True):
     kind = str(valued.get("kind") or "listed")

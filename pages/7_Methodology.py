@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from exposure import engine
+from exposure import engine, lookthrough
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -13,8 +13,8 @@ ctx = sidebar()
 cat = ctx.catalog
 
 st.title("Methodology & data")
-model, channels, provenance, freshness = st.tabs(
-    ["The model", "Channels & defaults", "Provenance", "Freshness"])
+model, channels, lookthrough_tab, provenance, freshness = st.tabs(
+    ["The model", "Channels & defaults", "Look-through", "Provenance", "Freshness"])
 
 with model:
     st.markdown(
@@ -59,6 +59,33 @@ with channels:
     st.dataframe(pd.DataFrame(rows).style.format({c: "{:.0%}" for c in cat.channel_ids}
                                                  | {"Elasticity k": "{:.2f}"}),
                  hide_index=True, width="stretch")
+
+with lookthrough_tab:
+    st.markdown(
+        "Listed holdings carry exposure they do not show on their own: Microsoft owns part of "
+        "OpenAI, Amazon and Alphabet own stakes in Anthropic, funds hold NVIDIA. With the "
+        "**Look-through** switch on, a holding's value change gains the value change of what it "
+        "owns, in proportion to the stake's value as a share of the holder's market value, and a "
+        "supplier's revenue moves with its customer lab's compute demand under each contract. "
+        "Funds are resolved into their constituents' profiles.")
+    lt_doc = lookthrough.__doc__ or ""
+    st.code(lt_doc.split("::", 1)[1].split("A contract moves", 1)[0].strip("\n")
+            if "::" in lt_doc else lt_doc, language=None)
+    st.markdown(
+        "**Limits.** Stakes are marked at the last reported round or stake value, not at a market "
+        "price; contracts are not revenue guarantees (counted as dependence, never as ownership); "
+        "first order by default (second order, e.g. NVIDIA -> OpenAI -> AMD, never counts a path "
+        "twice); fund weights come from the latest holdings snapshot we could source, and the part "
+        "of a fund we could not look through keeps the fund segment default. Links older than 12 "
+        "months are flagged stale.")
+    links = ctx.lookthrough.links_frame()
+    st.dataframe(links, hide_index=True, width="stretch", key="links_table", column_config={
+        "source": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "stale": st.column_config.CheckboxColumn("older than 12 months"),
+        "stake_share": st.column_config.NumberColumn(format="percent"),
+        "revenue_share": st.column_config.NumberColumn(format="percent"),
+        "share_of_holder_value": st.column_config.NumberColumn(format="percent"),
+    })
 
 with provenance:
     prov = cat.provenance_frame()

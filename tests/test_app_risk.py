@@ -8,6 +8,8 @@ import pytest
 import streamlit as st
 
 from exposure import charts_risk
+from exposure.portfolio import load_portfolio
+from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.apptest_util import errors, metric_values, page, plotly_specs
 
 
@@ -33,7 +35,7 @@ def test_risk_page_shows_var_es_histogram_and_tornado() -> None:
     assert titles[0].startswith("Distribution of portfolio change")
     assert titles[1].startswith("What drives the spread")
     contrib = next(d.value for d in at.dataframe if "es_95_usd" in d.value.columns)
-    assert len(contrib) == 26
+    assert len(contrib) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers() -> None:

@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
                               if k.startswith("scenario:") and v == "user"),
         "events": len(catalog.events),
         "reference_prices": len(catalog.reference_prices),
+        "links": len(catalog.links),
+        "funds": len(catalog.funds),
         "numbers": len(prov),
         "estimates": int(prov["estimate"].sum()) if len(prov) else 0,
         "tier_mix": mix,
@@ -44,9 +46,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"data OK: {summary['channels']} channels, {summary['companies']} companies "
           f"({summary['user_companies']} from workspace), {summary['scenarios']} scenarios "
           f"({summary['user_scenarios']} from workspace), {summary['events']} events, "
-          f"{summary['reference_prices']} reference prices")
+          f"{summary['reference_prices']} reference prices, {summary['links']} look-through links, "
+          f"{summary['funds']} funds")
     print(f"{summary['numbers']} sourced numbers, {summary['estimates']} of them estimates")
-    print("source tiers (numbers, reported moves, reference prices, events' first source):")
+    print("source tiers (numbers, reported moves, reference prices, events' first source, "
+          "links, fund files):")
     for tier, n in mix.items():
         print(f"  {tier:<10} {n:>5}  {100 * n / total:5.1f}%")
     return 0

@@ -14,7 +14,7 @@ PROFILE_CONFIG = {
 
 
 def _fmt(field: str, value: float) -> str:
-    if field.startswith("exposure.") or field == "share":
+    if field.startswith(("exposure.", "weight.", "link.equity", "link.contract")) or field == "share":
         return f"{value:.1%}"
     if field.endswith("_usd"):
         return f"${value / 1e9:,.2f}B" if abs(value) >= 1e8 else f"${value:,.0f}"
@@ -25,7 +25,9 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
     """Every sourced number behind a holding's profile (or its segment default)."""
     prov = catalog.provenance_frame()
     company = catalog.company_for_symbol(symbol)
-    if company is not None:
+    if symbol.upper() in catalog.funds:
+        subject = f"fund:{symbol.upper()}"
+    elif company is not None:
         subject = company.id
     elif profile_source == "segment default":
         subject = f"segment:{segment}"
@@ -47,5 +49,8 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
 
 
 def profile_notes(catalog: Catalog, symbol: str) -> list[str]:
+    fund = catalog.funds.get(symbol.upper())
+    if fund is not None:
+        return list(fund.notes)
     company = catalog.company_for_symbol(symbol)
     return list(company.notes) if company else []

@@ -15,6 +15,7 @@ import streamlit as st
 
 from exposure.analysis import Analysis, analyse
 from exposure.catalog import Catalog, load_catalog
+from exposure.lookthrough_analysis import LookthroughResult, analyse_lookthrough
 from exposure.portfolio import Portfolio, load_portfolio
 from exposure.valuation import PriceQuote
 from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
@@ -83,3 +84,19 @@ def get_analysis(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[
     """
     return _analysis(portfolio_key(portfolio), id(catalog), tuple(scenario_ids), case,
                      quotes_key, portfolio, catalog, quotes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _lookthrough(pkey: str, ckey: int, scenario_ids: tuple[str, ...], case: str,
+                 quotes_key: str, second_order: bool, _portfolio: Portfolio, _catalog: Catalog,
+                 _quotes: dict[str, PriceQuote] | None) -> LookthroughResult:
+    return analyse_lookthrough(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes,
+                               case=case, second_order=second_order)  # type: ignore[arg-type]
+
+
+def get_lookthrough(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str],
+                    case: str = "base", quotes: dict[str, PriceQuote] | None = None,
+                    quotes_key: str = "reference", second_order: bool = False) -> LookthroughResult:
+    """The look-through evaluation, cached like :func:`get_analysis`."""
+    return _lookthrough(portfolio_key(portfolio), id(catalog), tuple(scenario_ids), case,
+                        quotes_key, second_order, portfolio, catalog, quotes)

@@ -14,7 +14,8 @@ from exposure.errors import ExposureError
 from exposure.portfolio import Portfolio
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
-from exposure.ui.loaders import get_analysis, get_catalog, get_sample_portfolio
+from exposure.lookthrough_analysis import LookthroughResult
+from exposure.ui.loaders import get_analysis, get_catalog, get_lookthrough, get_sample_portfolio
 from exposure.workspace import REPO_ROOT
 
 PAGES: list[tuple[str, str, str]] = [
@@ -44,6 +45,10 @@ class PageContext:
     scenario_ids: tuple[str, ...]
     case: str
     price_status: str
+    lookthrough: LookthroughResult
+    """Always computed (the effective-exposure view needs it); ``lookthrough_on`` says
+    whether ``analysis`` already includes it."""
+    lookthrough_on: bool
 
 
 def setup_page(title: str, icon: str = ":material/public:") -> None:
@@ -93,6 +98,7 @@ def sidebar() -> PageContext:
         urlstate.seed("scenario", ids)
         urlstate.seed("set", ids, multi=True)
         urlstate.seed("case", CASES)
+        urlstate.seed_flag("lt")
         st.session_state.setdefault("set", ids)
         st.session_state.setdefault("case", "base")
         scenario_id = st.selectbox(
@@ -108,16 +114,25 @@ def sidebar() -> PageContext:
             "Shock case", CASES, key="case", persist_state="session",
             help="Evaluate every shock at the low, base or high end of its range.",
         ) or "base"
+        lookthrough_on = st.toggle(
+            "Look-through", key="lt", persist_state="session",
+            help="Resolve funds into their constituents and add what listed holdings own or "
+                 "depend on (stakes in labs and startups, compute contracts).")
         urlstate.write("scenario", scenario_id, ids[0])
         urlstate.write("set", chosen, ids)
         urlstate.write("case", case, "base")
+        urlstate.write("lt", "1" if lookthrough_on else None, None)
     scenario_ids = tuple(i for i in ids if i in set(chosen) | {scenario_id})
     quotes, status = ui_prices.current_quotes(catalog, portfolio)
     try:
         analysis = get_analysis(portfolio, catalog, scenario_ids, case, quotes, status)
+        lookthrough = get_lookthrough(portfolio, catalog, scenario_ids, case, quotes, status)
     except ExposureError as exc:
         st.error(f"The portfolio could not be evaluated: {exc}")
         st.stop()
+    if lookthrough_on:
+        analysis = Analysis(portfolio, analysis.valued, lookthrough.evaluation.profiles,
+                            lookthrough.evaluation)
     ev = analysis.evaluation
     with st.sidebar:
         st.metric("Portfolio value", usd(ev.total_value_usd))
@@ -136,7 +151,8 @@ def sidebar() -> PageContext:
         if ev.probabilities_normalised:
             st.caption(":material/warning: the selected probabilities sum above 1; "
                        "they are normalised for the expectation")
-    return PageContext(catalog, portfolio, analysis, scenario_id, scenario_ids, case, status)
+    return PageContext(catalog, portfolio, analysis, scenario_id, scenario_ids, case, status,
+                       lookthrough, lookthrough_on)
 
 
 def _plain(text: str) -> str:

@@ -33,6 +33,18 @@ def seed(key: str, options: Sequence[str], *, multi: bool = False) -> None:
         st.session_state[key] = valid[0]
 
 
+def seed_flag(key: str) -> None:
+    """Like :func:`seed` for an on/off widget: ``?key=1`` turns it on, ``?key=0`` off."""
+    if key not in st.query_params:
+        return
+    raw = [st.query_params[key]]
+    if st.session_state.get(_seen_key(key)) == raw:
+        return
+    st.session_state[_seen_key(key)] = raw
+    if raw[0] in ("1", "0"):
+        st.session_state[key] = raw[0] == "1"
+
+
 def write(key: str, value: str | Sequence[str] | None, default: str | Sequence[str] | None) -> None:
     """Write the widget's value to the URL (removed when it equals the default)."""
     if value is None or value == default or (not isinstance(value, str) and list(value) == list(default or [])):
