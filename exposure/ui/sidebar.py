@@ -11,10 +11,10 @@ from exposure.analysis import Analysis
 from exposure.catalog import Catalog
 from exposure.charts import usd
 from exposure.errors import ExposureError
+from exposure.lookthrough_analysis import LookthroughResult
 from exposure.portfolio import Portfolio
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
-from exposure.lookthrough_analysis import LookthroughResult
 from exposure.ui.loaders import get_analysis, get_catalog, get_lookthrough, get_sample_portfolio
 from exposure.workspace import REPO_ROOT
 
