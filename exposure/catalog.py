@@ -8,7 +8,7 @@ scenarios (``scenarios/*.yaml``) by id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -92,6 +92,8 @@ class Catalog:
     """Look-through links (``links.yaml``) by id; holder/target are company ids."""
     funds: dict[str, Fund] = field(default_factory=dict)
     """Fund constituents (``funds/*.yaml``, workspace overrides) by upper-case fund id."""
+    workspace_problems: tuple[str, ...] = ()
+    """Workspace files skipped because they are broken (only with ``strict_home=False``)."""
 
     @property
     def channel_ids(self) -> list[str]:
@@ -270,8 +272,14 @@ def load_scenario_file(path: Path, channel_ids: list[str], events: dict[str, Eve
 
 
 def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
-                 *, include_home: bool = True) -> Catalog:
-    """Load and validate every reference file, then the workspace's additions and overrides."""
+                 *, include_home: bool = True, strict_home: bool = True) -> Catalog:
+    """Load and validate every reference file, then the workspace's additions and overrides.
+
+    A broken bundled file always raises. A broken workspace file raises too when
+    ``strict_home`` (the CLI); otherwise (the app) that file is skipped and its one-line
+    problem is kept in :attr:`Catalog.workspace_problems`, so one bad file never takes the
+    app down and nothing else the user has is lost.
+    """
     root = Path(data) if data is not None else default_data_dir()
     channels, segments = _load_channels(root / "channels.yaml")
     channel_ids = [c.id for c in channels]
@@ -318,29 +326,49 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         for price in _load_list(ReferencePrice, prices_path):
             prices[price.ticker.upper()] = price
 
-    if include_home:
-        home = home_dir(home)
-        user_companies = home / "companies.yaml"
+    problems: list[str] = []
+
+    def workspace_file(load: Callable[[], None]) -> None:
+        """Run one workspace load; strict: raise, else record the one-line problem and skip."""
+        try:
+            load()
+        except DataFileError as exc:
+            if strict_home:
+                raise
+            problems.append(str(exc))
+
+    home_path = home_dir(home) if include_home else None
+    if home_path is not None:
+        user_companies = home_path / "companies.yaml"
         if user_companies.is_file():
-            for company in _load_list(Company, user_companies):
-                _check_company(company, channel_ids, user_companies)
-                companies[company.id] = company
-                origin[f"company:{company.id}"] = "user"
-        user_scn_dir = home / "scenarios"
+            def load_companies() -> None:
+                loaded = _load_list(Company, user_companies)
+                for company in loaded:
+                    _check_company(company, channel_ids, user_companies)
+                for company in loaded:
+                    companies[company.id] = company
+                    origin[f"company:{company.id}"] = "user"
+            workspace_file(load_companies)
+        user_scn_dir = home_path / "scenarios"
         if user_scn_dir.is_dir():
             for path in sorted(user_scn_dir.glob("*.yaml")):
-                scn = load_scenario_file(path, channel_ids, events)
-                scenarios[scn.id] = scn
-                origin[f"scenario:{scn.id}"] = "user"
-                files[f"scenario:{scn.id}"] = str(path)
+                def load_one(path: Path = path) -> None:
+                    scn = load_scenario_file(path, channel_ids, events)
+                    scenarios[scn.id] = scn
+                    origin[f"scenario:{scn.id}"] = "user"
+                    files[f"scenario:{scn.id}"] = str(path)
+                workspace_file(load_one)
 
     from exposure.linkdata import load_funds, load_links  # local: linkdata imports this module
 
     links = load_links(root / "links.yaml", companies)
-    fund_dirs = [(root / "funds", "bundled")]
-    if include_home:
-        fund_dirs.append((home_dir(home) / "funds", "user"))
-    funds, fund_origin, fund_files = load_funds(fund_dirs)
+    bundled_funds = [(root / "funds", "bundled")]
+    funds, fund_origin, fund_files = load_funds(bundled_funds)
+    if home_path is not None and (home_path / "funds").is_dir():
+        def load_user_funds() -> None:
+            nonlocal funds, fund_origin, fund_files
+            funds, fund_origin, fund_files = load_funds(bundled_funds + [(home_path / "funds", "user")])
+        workspace_file(load_user_funds)
     origin.update({f"fund:{k}": v for k, v in fund_origin.items()})
     files.update({f"fund:{k}": v for k, v in fund_files.items()})
 
@@ -356,4 +384,5 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         files=files,
         links=links,
         funds=funds,
+        workspace_problems=tuple(problems),
     )

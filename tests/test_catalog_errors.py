@@ -150,3 +150,33 @@ def test_cli_reports_a_broken_file_in_one_line(data: Path, tmp_path: Path) -> No
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert "companies.yaml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_app_mode_skips_a_broken_workspace_file_and_keeps_the_rest(data: Path, home: Path) -> None:
+    (home / "scenarios").mkdir(parents=True)
+    shutil.copy(data / "scenarios" / "boom.yaml", home / "scenarios" / "good.yaml")
+    _edit(home / "scenarios" / "good.yaml", "id: boom", "id: good")
+    (home / "scenarios" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    (home / "companies.yaml").write_text("- id: AAA\n  name: no segment\n")
+    with pytest.raises(DataFileError):
+        load_catalog(data, home)  # the CLI stays strict
+    catalog = load_catalog(data, home, strict_home=False)
+    assert "good" in catalog.scenarios and "broken" not in catalog.scenarios
+    assert catalog.companies["AAA"].name == "Alpha Chips"  # bundled profile kept
+    assert len(catalog.workspace_problems) == 2
+    assert any("broken.yaml" in p for p in catalog.workspace_problems)
+    assert any("companies.yaml" in p and "'AAA'" in p for p in catalog.workspace_problems)
+
+
+def test_the_app_warns_about_a_broken_workspace_scenario_and_still_runs(home: Path) -> None:
+    import streamlit as st
+
+    from tests.apptest_util import errors, page
+
+    st.cache_resource.clear()
+    (home / "scenarios").mkdir(parents=True)
+    (home / "scenarios" / "mine.yaml").write_text("!!python/object/apply:os.system ['true']\n")
+    at = page().run()
+    assert [e for e in errors(at)] == []
+    assert any("mine.yaml" in w.value for w in at.warning)
+    assert at.metric[0].value.startswith("$")

@@ -21,13 +21,15 @@ from exposure.valuation import PriceQuote
 from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
 
 
-def files_signature(*folders: Path) -> str:
-    """A cheap fingerprint of the YAML files under ``folders`` (names, sizes, mtimes)."""
+def files_signature(*places: Path) -> str:
+    """A cheap fingerprint (names, sizes, mtimes) of YAML files: each place is a file or a
+    folder searched recursively."""
     h = hashlib.sha1()
-    for folder in folders:
-        if not folder.exists():
+    for place in places:
+        if not place.exists():
             continue
-        for path in sorted(folder.rglob("*.yaml")):
+        paths = [place] if place.is_file() else sorted(place.rglob("*.yaml"))
+        for path in paths:
             try:
                 st_ = path.stat()
             except OSError:
@@ -38,14 +40,14 @@ def files_signature(*folders: Path) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _catalog(data: str, home: str, signature: str) -> Catalog:
-    return load_catalog(data, home)
+    return load_catalog(data, home, strict_home=False)
 
 
 def get_catalog() -> Catalog:
     """The validated catalog (bundled data + workspace), cached until a file changes."""
     data, home = data_dir(), home_dir()
     return _catalog(str(data), str(home), files_signature(data, home / "scenarios",
-                                                          home / "companies.yaml"))
+                                                          home / "companies.yaml", home / "funds"))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

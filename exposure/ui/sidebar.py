@@ -88,6 +88,8 @@ def sidebar() -> PageContext:
     except ExposureError as exc:
         st.error(f"The reference data could not be loaded: {exc}")
         st.stop()
+    for problem in catalog.workspace_problems:
+        st.warning(f"A file in your workspace was skipped: {problem}", icon=":material/warning:")
     portfolio = current_portfolio()
     ids = list(catalog.scenarios)
     titles = {i: catalog.scenarios[i].title for i in ids}
