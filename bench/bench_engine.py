@@ -17,7 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exposure.engine import ProfileMatrix, ScenarioSet, evaluate  # noqa: E402
+from bench.synthetic import synthetic_book  # noqa: E402
+from exposure.engine import evaluate  # noqa: E402
 
 HOLDINGS, SCENARIOS, CHANNELS, REPEATS = 5_000, 50, 8, 51
 
@@ -33,26 +34,8 @@ def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
 
 
 def main() -> None:
-    rng = np.random.default_rng(42)
-    e = rng.uniform(0, 0.3, (HOLDINGS, CHANNELS))
-    k = rng.uniform(0.8, 1.6, HOLDINGS)
-    mv = rng.uniform(1e3, 1e6, HOLDINGS)
-    low = rng.uniform(-1, -0.2, (SCENARIOS, CHANNELS))
-    base = low + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS))
-    high = np.minimum(base + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS)), 1.0)
-    p = rng.dirichlet(np.ones(SCENARIOS)) * 0.8
-    channels = tuple(f"c{i}" for i in range(CHANNELS))
-    syms = np.array([f"H{i}" for i in range(HOLDINGS)], dtype=object)
-    profiles = ProfileMatrix(
-        symbols=syms, names=syms, segments=np.array(["chips"] * HOLDINGS, dtype=object),
-        layers=np.array(["Chips"] * HOLDINGS, dtype=object),
-        profile_source=np.array(["profile"] * HOLDINGS, dtype=object),
-        exposures=e, elasticity=k, channel_ids=channels,
-    )
-    scenarios = ScenarioSet(
-        ids=tuple(f"s{i}" for i in range(SCENARIOS)), titles=tuple(f"S{i}" for i in range(SCENARIOS)),
-        probabilities=p, low=low, base=base, high=high, channel_ids=channels,
-    )
+    profiles, mv, scenarios, _ = synthetic_book(HOLDINGS, SCENARIOS, CHANNELS)
+    e, k, base, p = profiles.exposures, profiles.elasticity, scenarios.base, scenarios.probabilities
 
     def raw() -> float:
         vc = np.maximum(k[:, None] * (e @ base.T), -1.0)

@@ -20,7 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exposure.engine import ProfileMatrix, ScenarioSet, evaluate, evaluate_arrays  # noqa: E402
+from bench.synthetic import synthetic_book  # noqa: E402
+from exposure.engine import evaluate, evaluate_arrays  # noqa: E402
 from exposure.lookthrough import (  # noqa: E402
     SparseLinks,
     apply_lookthrough,
@@ -48,26 +49,8 @@ def paired_median_ms(a: Callable[[], object], b: Callable[[], object],
 
 def setup(seed: int = 42) -> tuple[Callable[[], float], Callable[[], float], str]:
     """Build the synthetic book once; return ``(plain, lookthrough, description)``."""
-    rng = np.random.default_rng(seed)
-    channels = tuple(f"c{i}" for i in range(CHANNELS))
-    e = rng.uniform(0, 0.3, (HOLDINGS, CHANNELS))
-    k = rng.uniform(0.8, 1.6, HOLDINGS)
-    mv = rng.uniform(1e3, 1e6, HOLDINGS)
-    low = rng.uniform(-1, -0.2, (SCENARIOS, CHANNELS))
-    base = low + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS))
-    high = np.minimum(base + rng.uniform(0, 0.4, (SCENARIOS, CHANNELS)), 1.0)
-    p = rng.dirichlet(np.ones(SCENARIOS)) * 0.8
-    syms = np.array([f"H{i}" for i in range(HOLDINGS)], dtype=object)
-    profiles = ProfileMatrix(
-        symbols=syms, names=syms, segments=np.array(["chips"] * HOLDINGS, dtype=object),
-        layers=np.array(["Chips"] * HOLDINGS, dtype=object),
-        profile_source=np.array(["profile"] * HOLDINGS, dtype=object),
-        exposures=e, elasticity=k, channel_ids=channels,
-    )
-    scenarios = ScenarioSet(
-        ids=tuple(f"s{i}" for i in range(SCENARIOS)), titles=tuple(f"S{i}" for i in range(SCENARIOS)),
-        probabilities=p, low=low, base=base, high=high, channel_ids=channels,
-    )
+    profiles, mv, scenarios, rng = synthetic_book(HOLDINGS, SCENARIOS, CHANNELS, seed=seed)
+    p = scenarios.probabilities
     # targets (labs, startups) with their own profiles
     t_e = rng.uniform(0, 0.9, (TARGETS, CHANNELS))
     t_k = rng.uniform(1.0, 2.0, TARGETS)
