@@ -24,7 +24,8 @@ draws = c1.select_slider("Draws", options=[2_000, 5_000, 20_000, 50_000, 100_000
                          key="risk_draws")
 seed = int(c2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=42, step=1,
                            key="risk_seed"))
-risk = cached_risk(ctx.portfolio, ctx.catalog, ctx.analysis, ctx.scenario_ids, draws, seed)
+risk = cached_risk(ctx.portfolio, ctx.catalog, ctx.analysis, ctx.scenario_ids, draws, seed,
+                   ctx.lookthrough_on)
 
 k = st.columns(4)
 for col, label, value, help_ in (

@@ -38,9 +38,16 @@ def files_signature(*places: Path) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _catalog(data: str, home: str, signature: str) -> Catalog:
-    return load_catalog(data, home, strict_home=False)
+    catalog = load_catalog(data, home, strict_home=False)
+    object.__setattr__(catalog, "cache_key", signature)  # travels with every cached copy
+    return catalog
+
+
+def catalog_key(catalog: Catalog) -> str:
+    """A stable cache key for a catalog (its files' signature), identical across copies."""
+    return str(getattr(catalog, "cache_key", id(catalog)))
 
 
 def get_catalog() -> Catalog:
@@ -69,8 +76,8 @@ def portfolio_key(portfolio: Portfolio) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(pkey: str, ckey: int, scenario_ids: tuple[str, ...], case: str,
+@st.cache_data(show_spinner=False, max_entries=64)
+def _analysis(pkey: str, ckey: str, scenario_ids: tuple[str, ...], case: str,
               quotes_key: str, _portfolio: Portfolio, _catalog: Catalog,
               _quotes: dict[str, PriceQuote] | None) -> Analysis:
     return analyse(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes, case=case)  # type: ignore[arg-type]
@@ -81,15 +88,15 @@ def get_analysis(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[
                  quotes_key: str = "reference") -> Analysis:
     """Evaluate ``portfolio``; cached per (portfolio content, catalog, scenarios, case, prices).
 
-    Results are immutable (frozen dataclasses of arrays), so sharing them between reruns and
-    sessions is safe; keys include the portfolio's content hash, never a user-chosen name.
+    ``st.cache_data`` hands every caller its own copy, so a page can never alter the shared
+    entry; keys include the portfolio's content hash, never a user-chosen name.
     """
-    return _analysis(portfolio_key(portfolio), id(catalog), tuple(scenario_ids), case,
+    return _analysis(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
                      quotes_key, portfolio, catalog, quotes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _lookthrough(pkey: str, ckey: int, scenario_ids: tuple[str, ...], case: str,
+@st.cache_data(show_spinner=False, max_entries=32)
+def _lookthrough(pkey: str, ckey: str, scenario_ids: tuple[str, ...], case: str,
                  quotes_key: str, second_order: bool, _portfolio: Portfolio, _catalog: Catalog,
                  _quotes: dict[str, PriceQuote] | None) -> LookthroughResult:
     return analyse_lookthrough(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes,
@@ -100,5 +107,5 @@ def get_lookthrough(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequen
                     case: str = "base", quotes: dict[str, PriceQuote] | None = None,
                     quotes_key: str = "reference", second_order: bool = False) -> LookthroughResult:
     """The look-through evaluation, cached like :func:`get_analysis`."""
-    return _lookthrough(portfolio_key(portfolio), id(catalog), tuple(scenario_ids), case,
+    return _lookthrough(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
                         quotes_key, second_order, portfolio, catalog, quotes)

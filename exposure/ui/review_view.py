@@ -17,7 +17,7 @@ from exposure.review_tables import csv_files, csv_zip, export_tables
 from exposure.snapshot import Snapshot, SnapshotInfo
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def _snapshot(home: str, snapshot_id: int, taken_at: str) -> Snapshot:
     return load_snapshot(snapshot_id, home)
 
