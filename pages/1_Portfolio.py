@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exposure.ui import import_view
+from exposure.ui import fund_view, import_view
 from exposure.ui import portfolio_view as pv
 from exposure.ui.sidebar import setup_page, sidebar
 
@@ -29,3 +29,4 @@ edited = pv.editor_section(draft)
 pv.classify_section(edited, ctx.catalog)
 pv.actions_section(draft, edited)
 pv.saved_section()
+fund_view.fund_import_section()

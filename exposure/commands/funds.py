@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from exposure.catalog import load_catalog
 from exposure.commands.common import add_home_option, print_json
-from exposure.errors import DataFileError
-from exposure.fund_import import fund_document, read_holdings_file
-from exposure.linkdata import load_fund_file
-from exposure.workspace import ensure_dir, home_dir, safe_child
-from exposure.yamlio import atomic_write_bytes, dump_yaml
+from exposure.fund_import import read_holdings_file
+from exposure.fund_store import install_fund
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,29 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     fund = read_holdings_file(args.file)
-    doc = fund_document(fund, args.fund, file_name=str(args.file).rsplit("/", 1)[-1],
-                        source=args.source, name=args.name)
-    folder = ensure_dir(home_dir(args.home) / "funds")
-    target = safe_child(folder, args.fund.upper(), ".yaml")
-    text = ("# Imported by `exposure funds import`; overrides the bundled fund of the same id.\n"
-            + dump_yaml(doc))
-    tmp = target.with_name(f".{target.name}.check")
-    atomic_write_bytes(tmp, text.encode())
-    try:
-        load_fund_file(tmp)  # validate before it replaces anything
-    except DataFileError:
-        tmp.unlink(missing_ok=True)
-        raise
-    previous = target.read_bytes() if target.is_file() else None
-    tmp.replace(target)
-    try:
-        load_catalog(home=args.home)  # the workspace still loads (fund cycles, duplicates)
-    except DataFileError:
-        if previous is None:
-            target.unlink(missing_ok=True)
-        else:
-            atomic_write_bytes(target, previous)
-        raise
+    target, doc = install_fund(fund, args.fund, file_name=str(args.file).rsplit("/", 1)[-1],
+                               source=args.source, name=args.name, home=args.home)
     summary = {"fund": doc["id"], "layout": fund.layout, "as_of": doc["as_of"],
                "constituents": len(fund.constituents), "weight_covered": fund.total_weight,
                "skipped": fund.skipped, "path": str(target)}
