@@ -118,6 +118,7 @@ def test_share_link_reproduces_an_edited_scenario(server: str, page) -> None:  #
     page.goto(f"{server}/Scenarios?edit={encode_scenario(edited, base)}")
     wait_for_app(page)
     page.get_by_role("tab", name="Editor").click()
+    wait_for_app(page)
     field = page.locator("[data-testid='stTextInput']", has_text="Title").locator("input")
     assert field.input_value() == "Shared edit from a colleague"
     _shot(page, "scenarios-shared-link")
