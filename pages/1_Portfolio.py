@@ -9,6 +9,7 @@ from exposure.ui.sidebar import setup_page, sidebar
 setup_page("Portfolio", ":material/upload_file:")
 ctx = sidebar()
 pv.init_state(ctx.portfolio)
+pv.fill_names(ctx.catalog)
 
 st.title("Portfolio")
 st.caption(f"In use: {pv.plain(ctx.portfolio.name)} · {len(ctx.portfolio.holdings)} holdings. "

@@ -73,6 +73,21 @@ def draft() -> Portfolio:
     return st.session_state[DRAFT]
 
 
+def fill_names(catalog: Catalog) -> None:
+    """Give draft rows without a name the catalog's name (display only; idempotent)."""
+    holdings = st.session_state[DRAFT].holdings
+    empty = holdings["name"].astype(str).str.strip() == ""
+    if not empty.any():
+        return
+    for i in holdings.index[empty]:
+        company = catalog.company_for_symbol(str(holdings.at[i, "symbol"]))
+        fund = catalog.funds.get(str(holdings.at[i, "symbol"]).upper())
+        if company is not None:
+            holdings.at[i, "name"] = company.name
+        elif fund is not None:
+            holdings.at[i, "name"] = fund.name
+
+
 def version() -> int:
     return int(st.session_state.get(VERSION, 0))
 
