@@ -112,10 +112,11 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-unt
     raise AssertionError(f"the app did not finish its run within {timeout_ms} ms")
 
 
-def wait_for_charts(page, timeout_ms: int = 30_000) -> int:  # type: ignore[no-untyped-def]
-    """Wait until every plotly chart on the page has drawn; return how many there are."""
+def wait_for_charts(page, minimum: int = 0, timeout_ms: int = 60_000) -> int:  # type: ignore[no-untyped-def]
+    """Wait until at least ``minimum`` plotly charts exist and every one of them has drawn;
+    return how many there are."""
     page.wait_for_function(
-        "() => { const all = document.querySelectorAll(\"[data-testid='stPlotlyChart']\");"
+        "n => { const all = document.querySelectorAll(\"[data-testid='stPlotlyChart']\");"
         " const drawn = document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg\");"
-        " return all.length === 0 || drawn.length >= all.length; }", timeout=timeout_ms)
+        " return all.length >= n && drawn.length >= all.length; }", arg=minimum, timeout=timeout_ms)
     return page.locator("[data-testid='stPlotlyChart']").count()

@@ -73,7 +73,7 @@ def _impact_label_and_value(page) -> tuple[str, str]:  # type: ignore[no-untyped
 def test_overview_renders_charts_and_scenario_change_updates_kpis(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "/")
     wait_for_app(page)
-    assert wait_for_charts(page) >= 3
+    assert wait_for_charts(page, minimum=4) >= 4  # bars, treemap, heatmap, Sankey
     assert page.locator("[data-testid='stException']").count() == 0
     label_before, value_before = _impact_label_and_value(page)
     _shot(page, "overview")
