@@ -16,6 +16,12 @@ def add_home_option(parser: argparse.ArgumentParser) -> None:
                         help="workspace folder (default: $EXPOSURE_HOME or ~/.local/share/exposure)")
 
 
+def add_portfolio_option(parser: argparse.ArgumentParser) -> None:
+    """The required ``--portfolio FILE`` every portfolio command takes."""
+    parser.add_argument("--portfolio", required=True, metavar="FILE",
+                        help="portfolio YAML or broker export (CSV)")
+
+
 def clean(value: Any) -> Any:
     """JSON-safe plain value: NaN -> None, numpy scalars -> Python, dates -> ISO."""
     if isinstance(value, dict):

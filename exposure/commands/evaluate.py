@@ -7,7 +7,13 @@ import sys
 
 from exposure.analysis import analyse
 from exposure.catalog import load_catalog
-from exposure.commands.common import add_home_option, money, print_json, print_table
+from exposure.commands.common import (
+    add_home_option,
+    add_portfolio_option,
+    money,
+    print_json,
+    print_table,
+)
 from exposure.exports import to_safe_csv
 from exposure.portfolio import load_portfolio
 
@@ -15,8 +21,7 @@ from exposure.portfolio import load_portfolio
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="impact of every scenario on each holding",
                        description="Evaluate a portfolio under the scenario library.")
-    p.add_argument("--portfolio", required=True, metavar="FILE",
-                   help="portfolio YAML or broker export (CSV)")
+    add_portfolio_option(p)
     p.add_argument("--scenario", action="append", metavar="ID",
                    help="scenario id (repeatable; default: all)")
     p.add_argument("--case", choices=["low", "base", "high"], default="base",

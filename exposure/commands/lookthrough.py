@@ -6,7 +6,13 @@ import argparse
 from typing import Any
 
 from exposure.catalog import load_catalog
-from exposure.commands.common import add_home_option, money, print_json, print_table
+from exposure.commands.common import (
+    add_home_option,
+    add_portfolio_option,
+    money,
+    print_json,
+    print_table,
+)
 from exposure.lookthrough_analysis import analyse_lookthrough
 from exposure.portfolio import load_portfolio
 
@@ -15,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lookthrough", help="effective exposure to labs, startups and fund holdings",
                        description="Show what a portfolio holds through its funds' constituents "
                                    "and through the stakes and compute contracts of its holdings.")
-    p.add_argument("--portfolio", required=True, metavar="FILE",
-                   help="portfolio YAML or broker export (CSV)")
+    add_portfolio_option(p)
     p.add_argument("--second-order", action="store_true",
                    help="also follow a second hop (e.g. NVDA -> OpenAI -> AMD); cycles count once")
     p.add_argument("--format", choices=["table", "json"], default="table")

@@ -24,7 +24,13 @@ from typing import Any
 
 import pandas as pd
 
-from exposure.commands.common import add_home_option, money, print_json, print_table
+from exposure.commands.common import (
+    add_home_option,
+    add_portfolio_option,
+    money,
+    print_json,
+    print_table,
+)
 from exposure.errors import ExposureError
 from exposure.snapshot import SnapshotInfo, as_utc
 
@@ -54,8 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = actions.add_parser("snapshot", help="record the portfolio, prices, scenarios and results",
                            description="Evaluate a portfolio and append a snapshot to the "
                                        "review store (<home>/review.sqlite).")
-    s.add_argument("--portfolio", required=True, metavar="FILE",
-                   help="portfolio YAML or broker export (CSV)")
+    add_portfolio_option(s)
     s.add_argument("--note", default="", help="free-text note stored with the snapshot")
     s.add_argument("--author", default="", help="who took it (optional)")
     s.add_argument("--scenario", action="append", metavar="ID",

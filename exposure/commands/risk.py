@@ -13,7 +13,13 @@ import argparse
 
 from exposure.analysis import analyse
 from exposure.catalog import load_catalog
-from exposure.commands.common import add_home_option, money, print_json, print_table
+from exposure.commands.common import (
+    add_home_option,
+    add_portfolio_option,
+    money,
+    print_json,
+    print_table,
+)
 from exposure.portfolio import load_portfolio
 from exposure.uncertainty import check_draws, contribution_frame, simulate
 
@@ -24,8 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("risk", help="Monte Carlo VaR / expected shortfall over scenario ranges",
                        description="Draw scenarios and their shock ranges; report VaR, expected "
                                    "shortfall, a sensitivity tornado and contributions to ES.")
-    p.add_argument("--portfolio", required=True, metavar="FILE",
-                   help="portfolio YAML or broker export (CSV)")
+    add_portfolio_option(p)
     p.add_argument("--draws", type=int, default=20_000, metavar="N",
                    help="number of Monte Carlo draws (default: 20000, at most 2000000)")
     p.add_argument("--seed", type=int, default=42, metavar="S",
