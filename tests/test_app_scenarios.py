@@ -111,3 +111,16 @@ def test_moving_the_base_outside_its_range_widens_the_range() -> None:
     at.slider(key="ed_base_china_ai_sales").set_value(high + 20).run()
     assert at.slider(key="ed_range_china_ai_sales").value == (low, high + 20)
     assert not at.error
+
+
+def test_a_deleted_user_scenario_drops_out_of_the_selection(home: Path) -> None:
+    at = page("pages/2_Scenarios.py").run()
+    at.text_input(key="ed_id").input("temp_scn").run()
+    at.button(key="ed_save").click().run()
+    at.run()  # the sidebar rendered before the save; the next run lists the new scenario
+    assert any(o.endswith("· yours") for o in at.sidebar.selectbox(key="scenario").options)
+    at.sidebar.selectbox(key="scenario").select("temp_scn").run()
+    (home / "scenarios" / "temp_scn.yaml").unlink()
+    at.run()
+    assert errors(at) == []
+    assert at.sidebar.selectbox(key="scenario").value != "temp_scn"

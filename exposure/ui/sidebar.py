@@ -92,7 +92,8 @@ def sidebar() -> PageContext:
         st.warning(f"A file in your workspace was skipped: {problem}", icon=":material/warning:")
     portfolio = current_portfolio()
     ids = list(catalog.scenarios)
-    titles = {i: catalog.scenarios[i].title for i in ids}
+    titles = {i: catalog.scenarios[i].title + (" · yours" if catalog.is_user("scenario", i) else "")
+              for i in ids}
     with st.sidebar:
         st.caption("Portfolio in use")
         label = portfolio.name + (" · illustrative" if portfolio.illustrative else "")
@@ -101,6 +102,7 @@ def sidebar() -> PageContext:
         urlstate.seed("set", ids, multi=True)
         urlstate.seed("case", CASES)
         urlstate.seed_flag("lt")
+        _drop_missing(ids)
         st.session_state.setdefault("set", ids)
         st.session_state.setdefault("case", "base")
         scenario_id = st.selectbox(
@@ -155,6 +157,16 @@ def sidebar() -> PageContext:
                        "they are normalised for the expectation")
     return PageContext(catalog, portfolio, analysis, scenario_id, scenario_ids, case, status,
                        lookthrough, lookthrough_on)
+
+
+def _drop_missing(ids: list[str]) -> None:
+    """Forget selections of scenarios that no longer exist (a user file was removed)."""
+    ss = st.session_state
+    if ss.get("scenario") is not None and ss["scenario"] not in ids:
+        del ss["scenario"]
+    if "set" in ss:
+        kept = [i for i in ss["set"] if i in ids]
+        ss["set"] = kept or list(ids)
 
 
 def _plain(text: str) -> str:
