@@ -15,10 +15,12 @@ from exposure.engine import (
     Case,
     Evaluation,
     ProfileMatrix,
+    build_scenario_set,
     evaluate,
     resolve_profiles,
     scenario_set,
 )
+from exposure.models import Scenario
 from exposure.portfolio import Portfolio
 from exposure.valuation import PriceQuote, value_holdings
 
@@ -36,6 +38,15 @@ class Analysis:
     @property
     def unvalued(self) -> list[str]:
         return self.valued.loc[~self.valued["valued"], "symbol"].tolist()
+
+    def evaluate_scenarios(self, scenarios: Sequence[Scenario], channel_ids: Sequence[str],
+                           case: Case = "base") -> Evaluation:
+        """The same valued holdings and profiles under other scenarios (editor previews,
+        comparisons): no re-pricing, so the numbers match the rest of the page."""
+        ev = self.evaluation
+        cash = ev.total_value_usd - float(ev.market_value.sum())
+        return evaluate(self.profiles, ev.market_value, build_scenario_set(scenarios, channel_ids),
+                        case=case, cash_usd=cash)
 
     @property
     def defaulted(self) -> list[str]:

@@ -4,8 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from exposure import charts
-from exposure.analysis import analyse
-from exposure.engine import build_scenario_set, evaluate
 from exposure.errors import ExposureError
 from exposure.scenario_store import save_user_scenario, scenario_yaml
 from exposure.share import encode_scenario
@@ -35,8 +33,8 @@ with library:
             b.metric("Horizon", scn.horizon)
             impact = impacts.get(sid)
             if impact is None:
-                impact = float(analyse(ctx.portfolio, cat, [sid], case=ctx.case)  # type: ignore[arg-type]
-                               .evaluation.portfolio_usd[0])
+                impact = float(ctx.analysis.evaluate_scenarios([scn], cat.channel_ids,
+                                                               ctx.case).portfolio_usd[0])  # type: ignore[arg-type]
             c.metric("Portfolio impact", charts.usd(impact))
             st.write(scn.narrative)
             if scn.events:
@@ -59,7 +57,8 @@ with compare:
                  "base": sh.base, "high": sh.high}
                 for s in picked for ch, sh in cat.scenarios[s].shocks.items()]
         shocks = pd.DataFrame(rows)
-        cmp_eval = analyse(ctx.portfolio, cat, picked, case=ctx.case).evaluation  # type: ignore[arg-type]
+        cmp_eval = ctx.analysis.evaluate_scenarios([cat.scenarios[s] for s in picked], cat.channel_ids,
+                                                   ctx.case)  # type: ignore[arg-type]
         mcols = st.columns(len(picked))
         for col, sid, usd_, pct in zip(mcols, picked, cmp_eval.portfolio_usd,
                                        cmp_eval.impact_pct, strict=True):
@@ -108,11 +107,8 @@ with edit:
         if error or edited is None:
             st.error(f"The edited scenario is not valid: {error}")
         else:
-            sset = build_scenario_set([origin, edited], cat.channel_ids)
-            a = ctx.analysis
-            cash = a.evaluation.total_value_usd - float(a.evaluation.market_value.sum())
-            preview = evaluate(a.profiles, a.evaluation.market_value, sset, case=ctx.case,  # type: ignore[arg-type]
-                               cash_usd=cash)
+            preview = ctx.analysis.evaluate_scenarios([origin, edited], cat.channel_ids,
+                                                      ctx.case)  # type: ignore[arg-type]
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
                 st.metric("Edited scenario: portfolio impact", charts.usd(float(preview.portfolio_usd[1])),
