@@ -116,6 +116,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, keep_previous: bool = F
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            # mkstemp makes 0600 files; keep the mode of the file we replace, else 0644
+            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
             if keep_previous and target.exists():
                 prev = target.with_name(target.name + ".prev")
                 prev.write_bytes(target.read_bytes())

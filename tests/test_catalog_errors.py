@@ -180,3 +180,17 @@ def test_the_app_warns_about_a_broken_workspace_scenario_and_still_runs(home: Pa
     assert [e for e in errors(at)] == []
     assert any("mine.yaml" in w.value for w in at.warning)
     assert at.metric[0].value.startswith("$")
+
+
+def test_atomic_writes_keep_the_previous_version_and_a_normal_mode(tmp_path: Path) -> None:
+    from exposure.yamlio import atomic_write_bytes
+
+    target = tmp_path / "out" / "report.html"
+    atomic_write_bytes(target, b"one")
+    assert target.read_bytes() == b"one" and (target.stat().st_mode & 0o777) == 0o644
+    target.chmod(0o600)
+    atomic_write_bytes(target, b"two", keep_previous=True)
+    assert target.read_bytes() == b"two"
+    assert (tmp_path / "out" / "report.html.prev").read_bytes() == b"one"
+    assert (target.stat().st_mode & 0o777) == 0o600  # an existing file keeps its mode
+    assert not list((tmp_path / "out").glob("*.tmp"))
