@@ -154,13 +154,17 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> 
     fig = go.Figure(go.Bar(
         x=f["impact_usd"], y=_unique([short(t) for t in f["title"]]), orientation="h",
         marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
-        text=[f"{usd(v)} ({p * 100:+.1f}%)" for v, p in zip(f["impact_usd"], f["impact_pct"], strict=True)],
-        textposition="auto",
-        customdata=np.stack([f["probability"] * 100, f["title"]], axis=1),
-        hovertemplate="%{customdata[1]}<br>impact %{text}<br>probability %{customdata[0]:.0f}%<extra></extra>",
+        text=[usd(v) for v in f["impact_usd"]], textposition="outside",
+        customdata=np.stack([f["probability"] * 100, f["title"], f["impact_pct"] * 100], axis=1),
+        hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}%)"
+                      "<br>probability %{customdata[0]:.0f}%<extra></extra>",
     ))
+    fig.update_traces(cliponaxis=False)
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
-    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
+    lo, hi = float(min(f["impact_usd"].min(), 0.0)), float(max(f["impact_usd"].max(), 0.0))
+    pad = 0.6 * (hi - lo or 1.0)  # room for the outside labels at both ends
+    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s",
+                     range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     return _layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
 
 
