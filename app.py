@@ -65,7 +65,8 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader("Top exposures")
     st.caption(f"Under **{titles[ctx.scenario_id]}**, largest loss first. Click a column to sort.")
-    st.dataframe(exposures_table(ctx.analysis, ctx.scenario_id), hide_index=True,
+    lt_usd = ctx.lookthrough.lookthrough_usd if ctx.lookthrough_on else None
+    st.dataframe(exposures_table(ctx.analysis, ctx.scenario_id, lt_usd), hide_index=True,
                  width="stretch", column_config=TABLE_CONFIG)
 
 effective_exposure_section(ctx)

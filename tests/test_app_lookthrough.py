@@ -66,3 +66,16 @@ def test_fund_holding_lists_its_sourced_constituent_weights() -> None:
     assert any(f.startswith("weight.NVDA") for f in table["Field"])
     assert table["Source"].str.startswith("http").all()
     assert any("is a fund" in i.value for i in at.info)
+
+
+def test_top_exposures_show_the_look_through_part_when_on() -> None:
+    at = page()
+    at.query_params["scenario"] = "s5_model_weight_controls"
+    at.query_params["lt"] = "1"
+    at.run()
+    table = next(d.value for d in at.dataframe if "Impact (USD)" in d.value.columns)
+    amd = table.set_index("Symbol").loc["AMD"]
+    assert amd["of which look-through (USD)"] < 0  # AMD's OpenAI contract
+    at.sidebar.toggle(key="lt").set_value(False).run()
+    table = next(d.value for d in at.dataframe if "Impact (USD)" in d.value.columns)
+    assert "of which look-through (USD)" not in table.columns

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -30,10 +31,15 @@ def default_profile_note(analysis: Analysis) -> None:
                    f"{', '.join(unclassified)}. Classify them on the Portfolio page.")
 
 
-def exposures_table(analysis: Analysis, scenario_id: str) -> pd.DataFrame:
-    """Per-holding rows under one scenario, largest loss first, for ``st.dataframe``."""
+def exposures_table(analysis: Analysis, scenario_id: str,
+                    lookthrough_usd: np.ndarray | None = None) -> pd.DataFrame:
+    """Per-holding rows under one scenario, largest loss first, for ``st.dataframe``.
+
+    ``lookthrough_usd`` (H, S) adds the part of each impact that comes from look-through.
+    """
     f = analysis.evaluation.holding_frame()
-    f = f[f["scenario"].astype(str) == scenario_id]
+    mask = (f["scenario"].astype(str) == scenario_id).to_numpy()
+    f = f[mask]
     out = pd.DataFrame({
         "Symbol": f["symbol"].astype(str),
         "Name": f["name"].astype(str),
@@ -44,12 +50,16 @@ def exposures_table(analysis: Analysis, scenario_id: str) -> pd.DataFrame:
         "Impact (USD)": f["impact_usd"],
         "Profile": f["profile_source"].astype(str),
     })
+    if lookthrough_usd is not None:
+        j = analysis.evaluation.scenario_index(scenario_id)
+        out.insert(7, "of which look-through (USD)", lookthrough_usd[:, j])
     return out.sort_values("Impact (USD)").reset_index(drop=True)
 
 
 TABLE_CONFIG = {
     "Value (USD)": st.column_config.NumberColumn(format="dollar"),
     "Impact (USD)": st.column_config.NumberColumn(format="dollar"),
+    "of which look-through (USD)": st.column_config.NumberColumn(format="dollar"),
     "Revenue change %": st.column_config.NumberColumn(format="%+.2f%%"),
     "Value change %": st.column_config.NumberColumn(format="%+.2f%%"),
 }
