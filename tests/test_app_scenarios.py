@@ -124,3 +124,18 @@ def test_a_deleted_user_scenario_drops_out_of_the_selection(home: Path) -> None:
     at.run()
     assert errors(at) == []
     assert at.sidebar.selectbox(key="scenario").value != "temp_scn"
+
+
+def test_values_the_sliders_cannot_show_exactly_are_not_treated_as_edits(home: Path) -> None:
+    (home / "scenarios").mkdir(parents=True)
+    text = (Path(__file__).resolve().parent.parent / "data" / "scenarios" / "s2_full_china_ban.yaml").read_text()
+    text = text.replace("id: s2_full_china_ban", "id: fine_grained", 1)
+    scenario_yaml_text = text.replace("probability:\n  value: 0.08", "probability:\n  value: 0.085", 1)
+    (home / "scenarios" / "fine_grained.yaml").write_text(scenario_yaml_text)
+    catalog = load_catalog(home=home)
+    assert catalog.scenarios["fine_grained"].probability.value == pytest.approx(0.085)
+    at = page("pages/2_Scenarios.py").run()
+    at.selectbox(key="ed_base").select("fine_grained").run()
+    assert "edit" not in at.query_params  # nothing edited yet, so no share token
+    at.slider(key="ed_prob").set_value(20).run()
+    assert decode_share(at.query_params["edit"], load_catalog(home=home).scenarios)[0].probability.value == 0.2

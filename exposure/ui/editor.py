@@ -103,12 +103,20 @@ def origin() -> Scenario:
 def edited_scenario(catalog: Catalog, new_id: str) -> Scenario:
     """The scenario the editor widgets describe (validated by the Scenario model)."""
     ss = st.session_state
+    base = origin()
     shocks = {}
     for ch in catalog.channel_ids:
         low, high = ss[f"ed_range_{ch}"]
-        shocks[ch] = (low / 100, ss[f"ed_base_{ch}"] / 100, high / 100)
-    return apply_edits(origin(), new_id=new_id, title=ss["ed_title"], narrative=ss["ed_narrative"],
-                       probability=ss["ed_prob"] / 100, shocks=shocks)
+        slid = (low, ss[f"ed_base_{ch}"], high)
+        exact = shock_values(base, ch)
+        # sliders move in whole percent: values they did not move keep their exact origin value
+        untouched = slid == tuple(round(v * 100) for v in exact)
+        shocks[ch] = exact if untouched else tuple(v / 100 for v in slid)
+    prob = base.probability.value
+    if ss["ed_prob"] != round(prob * 100):
+        prob = ss["ed_prob"] / 100
+    return apply_edits(base, new_id=new_id, title=ss["ed_title"], narrative=ss["ed_narrative"],
+                       probability=prob, shocks=shocks)
 
 
 def publish_share_token(token: str | None) -> None:
