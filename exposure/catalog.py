@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from exposure.errors import DataFileError
 from exposure.models import (
+    TIERS,
     Channel,
     ChannelsFile,
     Company,
@@ -226,7 +227,7 @@ class Catalog:
             counts[link.tier] += 1
         for fund in self.funds.values():
             counts[fund.tier] += 1
-        return {tier: counts.get(tier, 0) for tier in ("primary", "press", "secondary")}
+        return {tier: counts.get(tier, 0) for tier in TIERS}
 
 
 def _load_channels(path: Path) -> tuple[tuple[Channel, ...], dict[str, SegmentDefaults]]:

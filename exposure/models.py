@@ -24,9 +24,15 @@ from pydantic import (
     model_validator,
 )
 
-Tier = Literal["primary", "press", "secondary"]
+Tier = Literal["primary", "press", "secondary", "judgement", "estimated"]
 """Source tiers: ``primary`` filings, company releases, government and rule texts;
-``press`` established news outlets and law-firm client alerts; ``secondary`` aggregators, blogs."""
+``press`` established news outlets and law-firm client alerts; ``secondary`` aggregators, blogs;
+``judgement`` a number this project chose (``basis`` says how, ``source`` is the evidence if
+any); ``estimated`` a number computed here from shipped data (``basis`` gives the method)."""
+
+TIERS: tuple[str, ...] = ("primary", "press", "secondary", "judgement", "estimated")
+OWN_TIERS: frozenset[str] = frozenset({"judgement", "estimated"})
+"""Tiers of numbers made here rather than reported by a source: they need a ``basis``."""
 
 Segment = Literal[
     "chips", "equipment", "memory", "cloud", "model_lab", "startup", "china_tech", "fund"
@@ -100,10 +106,11 @@ class Sourced(Strict):
 
     ``estimate`` marks numbers we derived ourselves (with ``basis`` saying how); a reported
     figure has ``estimate: false`` and may still carry a ``basis`` explaining what it measures.
+    A ``judgement`` or ``estimated`` number may have no ``source`` (its ``basis`` is required).
     """
 
     value: FiniteFloat
-    source: Url
+    source: Url | None = None
     as_of: date
     tier: Tier
     estimate: bool = False
@@ -113,8 +120,10 @@ class Sourced(Strict):
 
     @model_validator(mode="after")
     def _estimate_needs_basis(self) -> Sourced:
-        if self.estimate and not (self.basis and self.basis.strip()):
-            raise ValueError("an estimate must give its 'basis'")
+        if (self.estimate or self.tier in OWN_TIERS) and not (self.basis and self.basis.strip()):
+            raise ValueError(f"an estimate or a {self.tier} number must give its 'basis'")
+        if self.source is None and self.tier not in OWN_TIERS:
+            raise ValueError(f"a {self.tier} number needs its 'source' (URL)")
         return self
 
 
@@ -201,6 +210,12 @@ class Shock(Strict):
     high: FiniteFloat
     rationale: str
     source: Url | None = None
+    """Evidence for the rationale (a fact the shock rests on)."""
+    tier: Tier | None = None
+    """How the numbers low/base/high were set: normally ``judgement`` (chosen here)."""
+    as_of: date | None = None
+    basis: str | None = None
+    """How low/base/high were chosen, in a sentence."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Shock:
@@ -219,6 +234,9 @@ class Probability(Strict):
 
     value: FiniteFloat
     basis: str
+    tier: Tier | None = None
+    as_of: date | None = None
+    source: Url | None = None
 
     @field_validator("value")
     @classmethod
@@ -233,6 +251,8 @@ class Scenario(Strict):
 
     id: Id
     title: str
+    label: str | None = Field(default=None, min_length=1, max_length=24)
+    """Short name (at most 24 characters) for selects, axes, legends and KPI labels."""
     narrative: str
     probability: Probability
     horizon: str
@@ -335,6 +355,8 @@ class Link(Strict):
     invested_usd: FiniteFloat | None = None
     contract_usd: FiniteFloat | None = None
     term_years: FiniteFloat | None = None
+    start_date: date | None = None
+    """Contract: when deliveries (and revenue) start; before it the contract moves nothing."""
     revenue_share_pct: FiniteFloat | None = None
     measured_against: MeasuredAgainst | None = None
     as_of: date
