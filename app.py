@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exposure import charts
+from exposure.charts import overview as charts
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import TABLE_CONFIG, default_profile_note, exposures_table, kpi

@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_book  # noqa: E402
-from exposure.engine import evaluate  # noqa: E402
+from exposure.model.engine import evaluate  # noqa: E402
 
 HOLDINGS, SCENARIOS, CHANNELS, REPEATS = 5_000, 50, 8, 51
 

@@ -21,12 +21,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_book  # noqa: E402
-from exposure.engine import evaluate, evaluate_arrays  # noqa: E402
-from exposure.lookthrough import (  # noqa: E402
+from exposure.lookthrough.maths import (  # noqa: E402
     SparseLinks,
     apply_lookthrough,
     target_drivers,
 )
+from exposure.model.engine import evaluate, evaluate_arrays  # noqa: E402
 
 HOLDINGS, SCENARIOS, CHANNELS, TARGETS, REPEATS = 5_000, 50, 8, 200, 101
 HOLDER_SHARE = 0.3

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exposure.market import CircuitBreaker, YahooSource  # noqa: E402
-from exposure.price_cache import CachedSource  # noqa: E402
+from exposure.market.cache import CachedSource  # noqa: E402
+from exposure.market.yahoo import CircuitBreaker, YahooSource  # noqa: E402
 from tests.fake_yahoo import FakeYahooSession, yahoo_session_restored  # noqa: E402
 
 TICKERS = [f"T{i:02d}" for i in range(30)]

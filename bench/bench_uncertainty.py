@@ -1,6 +1,6 @@
 """Monte Carlo benchmark: 100,000 draws x 500 synthetic holdings x 8 channels (10 scenarios).
 
-Prints the median wall time of :func:`exposure.uncertainty.simulate` over a few runs and its
+Prints the median wall time of :func:`exposure.model.uncertainty.simulate` over a few runs and its
 peak memory, measured with ``tracemalloc`` (peak of Python/numpy allocations traced during
 one run, above what was allocated before it; numpy reports its buffers to tracemalloc).
 Budget (issue 7): <= 1 s median, <= 1 GB. Last line:
@@ -20,8 +20,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_book  # noqa: E402
-from exposure.engine import ProfileMatrix, ScenarioSet  # noqa: E402
-from exposure.uncertainty import simulate  # noqa: E402
+from exposure.model.engine import ProfileMatrix, ScenarioSet  # noqa: E402
+from exposure.model.uncertainty import simulate  # noqa: E402
 
 DRAWS, HOLDINGS, CHANNELS, SCENARIOS, REPEATS = 100_000, 500, 8, 10, 5
 

@@ -9,7 +9,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exposure.engine import ProfileMatrix, ScenarioSet  # noqa: E402
+from exposure.model.engine import ProfileMatrix, ScenarioSet  # noqa: E402
 
 
 def synthetic_book(

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from exposure import charts
+from exposure.charts import overview as charts
 from exposure.errors import ExposureError
-from exposure.scenario_store import save_user_scenario, scenario_yaml
-from exposure.share import encode_scenario
+from exposure.scenarios.share import encode_scenario
+from exposure.scenarios.store import save_user_scenario, scenario_yaml
 from exposure.ui import editor
 from exposure.ui.sidebar import setup_page, sidebar
 

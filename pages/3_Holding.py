@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from exposure import charts, charts_evidence
+from exposure.charts import evidence as charts_evidence
+from exposure.charts import overview as charts
 from exposure.ui import evidence_view, holding_view
 from exposure.ui.sidebar import setup_page, sidebar
 

@@ -6,8 +6,13 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from exposure import charts_evidence as ce
-from exposure.events import EventStudyConfig, EventStudyError, event_study, validate_model
+from exposure.charts import evidence as ce
+from exposure.evidence.event_study import (
+    EventStudyConfig,
+    EventStudyError,
+    event_study,
+    validate_model,
+)
 from exposure.ui import evidence_view as evd
 from exposure.ui.sidebar import setup_page, sidebar
 

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from exposure import charts, charts_risk
+from exposure.charts import overview as charts
+from exposure.charts import risk as charts_risk
+from exposure.model.uncertainty import contribution_frame
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.uncertainty import contribution_frame
 
 setup_page("Risk & uncertainty", ":material/ssid_chart:")
 ctx = sidebar()

@@ -3,10 +3,11 @@ report to take into the meeting."""
 
 import streamlit as st
 
-from exposure import charts, charts_review
+from exposure.charts import overview as charts
+from exposure.charts import review as charts_review
 from exposure.errors import ExposureError
-from exposure.review_diff import diff_snapshots
-from exposure.review_store import impact_trend, list_snapshots, take_snapshot
+from exposure.review.diff import diff_snapshots
+from exposure.review.store import impact_trend, list_snapshots, take_snapshot
 from exposure.ui import review_view as view
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import kpi

@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from exposure import engine, lookthrough
+from exposure.lookthrough import maths as lookthrough
+from exposure.model import engine as engine
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")

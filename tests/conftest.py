@@ -84,6 +84,6 @@ def home(_isolated_home: Path) -> Path:
 
 @pytest.fixture
 def mini_catalog():
-    from exposure.catalog import load_catalog
+    from exposure.model.catalog import load_catalog
 
     return load_catalog(MINI_DATA, include_home=False)

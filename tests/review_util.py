@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from exposure.analysis import Analysis, analyse
-from exposure.catalog import Catalog
-from exposure.portfolio import Portfolio, normalise_holdings
-from exposure.snapshot import Snapshot, build_snapshot
-from exposure.valuation import PriceQuote
+from exposure.holdings.market_value import PriceQuote
+from exposure.holdings.portfolio import Portfolio, normalise_holdings
+from exposure.model.analysis import Analysis, analyse
+from exposure.model.catalog import Catalog
+from exposure.review.snapshot import Snapshot, build_snapshot
 
 WEEK1 = datetime(2025, 1, 8, 9, 0)
 WEEK2 = datetime(2025, 1, 15, 9, 0)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from exposure.analysis import analyse
-from exposure.catalog import load_catalog
 from exposure.commands.common import (
     add_home_option,
     add_portfolio_option,
@@ -15,7 +13,9 @@ from exposure.commands.common import (
     print_table,
 )
 from exposure.exports import to_safe_csv
-from exposure.portfolio import load_portfolio
+from exposure.holdings.portfolio import load_portfolio
+from exposure.model.analysis import analyse
+from exposure.model.catalog import load_catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(home=args.home)
     portfolio = load_portfolio(args.portfolio)
     if args.look_through:
-        from exposure.lookthrough_analysis import analyse_lookthrough
+        from exposure.lookthrough.analysis import analyse_lookthrough
 
         lookthrough = analyse_lookthrough(portfolio, catalog, args.scenario, case=args.case)
         result, ev, rows = lookthrough.analysis, lookthrough.evaluation, lookthrough.holding_frame()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from exposure.commands.common import add_home_option, print_json
-from exposure.fund_import import read_holdings_file
-from exposure.fund_store import install_fund
+from exposure.lookthrough.fund_import import read_holdings_file
+from exposure.lookthrough.fund_store import install_fund
 
 
 def register(sub: argparse._SubParsersAction) -> None:

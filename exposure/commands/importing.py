@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 from exposure.commands.common import add_home_option, print_json, print_table
 from exposure.errors import DataFileError, ImportFormatError
-from exposure.importers import FORMAT_LABELS, ImportResult, import_file, save_preset
-from exposure.importers.mapping import locate
-from exposure.importers.sniff import read_document
-from exposure.portfolio import portfolio_to_yaml
+from exposure.holdings.importers import FORMAT_LABELS, ImportResult, import_file, save_preset
+from exposure.holdings.importers.mapping import locate
+from exposure.holdings.importers.sniff import read_document
+from exposure.holdings.portfolio import portfolio_to_yaml
 from exposure.workspace import home_dir
 from exposure.yamlio import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from exposure.catalog import Catalog
+    from exposure.model.catalog import Catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _catalog(home: str | None) -> Catalog | None:
     """The catalog for unknown-symbol matching; without one the import still works."""
-    from exposure.catalog import load_catalog
+    from exposure.model.catalog import load_catalog
 
     try:
         return load_catalog(home=home)

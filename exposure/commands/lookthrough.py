@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from exposure.catalog import load_catalog
 from exposure.commands.common import (
     add_home_option,
     add_portfolio_option,
@@ -13,8 +12,9 @@ from exposure.commands.common import (
     print_json,
     print_table,
 )
-from exposure.lookthrough_analysis import analyse_lookthrough
-from exposure.portfolio import load_portfolio
+from exposure.holdings.portfolio import load_portfolio
+from exposure.lookthrough.analysis import analyse_lookthrough
+from exposure.model.catalog import load_catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:

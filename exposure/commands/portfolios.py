@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from exposure.commands.common import add_home_option, print_json, print_table
-from exposure.portfolio_store import list_portfolios, load_saved, portfolios_dir
+from exposure.holdings.store import list_portfolios, load_saved, portfolios_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:

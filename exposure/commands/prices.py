@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_catalog(home: str | None) -> tuple[Any, str | None]:
-    from exposure.catalog import load_catalog
+    from exposure.model.catalog import load_catalog
 
     try:
         return load_catalog(home=home), None
@@ -53,7 +53,7 @@ def _load_catalog(home: str | None) -> tuple[Any, str | None]:
 
 def _tickers(portfolio_path: str | None, catalog: Any) -> tuple[list[str], str]:
     """Listed tickers to refresh and a description of where they came from."""
-    from exposure.portfolio import load_portfolio
+    from exposure.holdings.portfolio import load_portfolio
 
     path = Path(portfolio_path) if portfolio_path else (
         SAMPLE_PORTFOLIO if SAMPLE_PORTFOLIO.is_file() else None)
@@ -69,7 +69,7 @@ def _tickers(portfolio_path: str | None, catalog: Any) -> tuple[list[str], str]:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from exposure.market import price_chain, status_line
+    from exposure.market.yahoo import price_chain, status_line
 
     catalog, catalog_problem = _load_catalog(args.home)
     tickers, origin = _tickers(args.portfolio, catalog)
@@ -82,7 +82,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     for ticker, why in result.failures.items():
         print(f"  {ticker}: {why}")
     if args.history_days:
-        from exposure.price_cache import utcnow
+        from exposure.market.cache import utcnow
 
         end = utcnow().date() + timedelta(days=1)
         wanted = list(dict.fromkeys([*tickers, *BENCHMARKS]))
@@ -97,7 +97,7 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from exposure.price_cache import CachedSource
+    from exposure.market.cache import CachedSource
 
     path = home_dir(args.home) / "prices.sqlite"
     cache = CachedSource(None, path) if path.exists() else None

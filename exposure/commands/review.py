@@ -32,7 +32,7 @@ from exposure.commands.common import (
     print_table,
 )
 from exposure.errors import ExposureError
-from exposure.snapshot import SnapshotInfo, as_utc
+from exposure.review.snapshot import SnapshotInfo, as_utc
 
 CLOCK_ENV = "EXPOSURE_NOW"
 
@@ -105,15 +105,15 @@ def _add_report_parser(sub: argparse._SubParsersAction, name: str, alias: bool =
 
 
 def _analysis(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    from exposure.analysis import analyse
-    from exposure.catalog import load_catalog
-    from exposure.portfolio import load_portfolio
+    from exposure.holdings.portfolio import load_portfolio
+    from exposure.model.analysis import analyse
+    from exposure.model.catalog import load_catalog
 
     catalog = load_catalog(home=args.home)
     portfolio = load_portfolio(args.portfolio)
     quotes, status = None, "reference prices (bundled, sourced closes)"
     if args.prices == "market":
-        from exposure.market import price_chain, quotes_from_result, status_line
+        from exposure.market.yahoo import price_chain, quotes_from_result, status_line
 
         listed = portfolio.holdings[portfolio.holdings["kind"].isin(["listed", "fund"])]
         result = price_chain(args.home, catalog=catalog).latest(
@@ -123,7 +123,7 @@ def _analysis(args: argparse.Namespace) -> tuple[Any, Any, str]:
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
-    from exposure.review_store import take_snapshot
+    from exposure.review.store import take_snapshot
 
     clock = cli_clock()
     analysis, catalog, status = _analysis(args)
@@ -149,7 +149,7 @@ def _one_line(text: str, width: int = 40) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from exposure.review_store import list_snapshots, store_path
+    from exposure.review.store import list_snapshots, store_path
 
     infos = list_snapshots(args.home)
     if args.format == "json":
@@ -175,7 +175,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _pair(ids: list[int], home: str | None) -> tuple[int, int]:
     """(older, newer) ids from the arguments, or previous and latest."""
-    from exposure.review_store import latest_pair
+    from exposure.review.store import latest_pair
 
     if len(ids) == 2:
         if ids[0] == ids[1]:
@@ -190,9 +190,9 @@ def _pair(ids: list[int], home: str | None) -> tuple[int, int]:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from exposure.catalog import load_catalog
-    from exposure.review_diff import diff_snapshots
-    from exposure.review_store import load_snapshot
+    from exposure.model.catalog import load_catalog
+    from exposure.review.diff import diff_snapshots
+    from exposure.review.store import load_snapshot
 
     a, b = _pair(list(args.ids), args.home)
     old, new = load_snapshot(a, args.home), load_snapshot(b, args.home)
@@ -243,11 +243,11 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from exposure.catalog import load_catalog
-    from exposure.report import report_html, write_report
-    from exposure.review_diff import diff_snapshots
-    from exposure.review_store import latest_pair, load_snapshot, previous_of
-    from exposure.review_tables import csv_files, export_tables, write_csv_files
+    from exposure.model.catalog import load_catalog
+    from exposure.review.diff import diff_snapshots
+    from exposure.review.report import report_html, write_report
+    from exposure.review.store import latest_pair, load_snapshot, previous_of
+    from exposure.review.tables import csv_files, export_tables, write_csv_files
 
     clock = cli_clock()
     current_id = args.snapshot if args.snapshot is not None else latest_pair(args.home)[0].id

@@ -2,7 +2,7 @@
 
 JSON keys (USD; ``var_*``, ``es_*`` and ``es_95_usd`` have LOSSES POSITIVE, ``percentiles``
 are of the portfolio change with gains positive): ``var_95``, ``es_95``, ``var_99``,
-``es_99``, ``percentiles``, ``tornado`` (rows of :func:`exposure.uncertainty.tornado`),
+``es_99``, ``percentiles``, ``tornado`` (rows of :func:`exposure.model.uncertainty.tornado`),
 ``contributions`` (``symbol``, ``es_95_usd``), ``draws``, ``seed``, plus
 ``mean_usd``, ``scenario_counts``, ``probabilities_normalised``, ``total_value_usd``.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 
-from exposure.analysis import analyse
-from exposure.catalog import load_catalog
 from exposure.commands.common import (
     add_home_option,
     add_portfolio_option,
@@ -20,8 +18,10 @@ from exposure.commands.common import (
     print_json,
     print_table,
 )
-from exposure.portfolio import load_portfolio
-from exposure.uncertainty import check_draws, contribution_frame, simulate
+from exposure.holdings.portfolio import load_portfolio
+from exposure.model.analysis import analyse
+from exposure.model.catalog import load_catalog
+from exposure.model.uncertainty import check_draws, contribution_frame, simulate
 
 TORNADO_ROWS_SHOWN = 10
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from exposure.catalog import load_catalog
 from exposure.commands.common import add_home_option, print_json
+from exposure.model.catalog import load_catalog
 from exposure.workspace import home_dir
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from exposure.catalog import Catalog
-from exposure.models import Scenario
-from exposure.scenario_edit import apply_edits, shock_values
-from exposure.share import ShareLinkError, decode_share
+from exposure.model.catalog import Catalog
+from exposure.model.schema import Scenario
+from exposure.scenarios.edit import apply_edits, shock_values
+from exposure.scenarios.share import ShareLinkError, decode_share
 
 SHARE_PARAM = "edit"
 LOADED = "ed_loaded"

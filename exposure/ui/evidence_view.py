@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from exposure.catalog import Catalog
-from exposure.engine import evaluate, resolve_profiles, scenario_set
-from exposure.market import is_offline, price_chain
+from exposure.market.yahoo import is_offline, price_chain
+from exposure.model.catalog import Catalog
+from exposure.model.engine import evaluate, resolve_profiles, scenario_set
 from exposure.workspace import home_dir
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from exposure.errors import ExposureError
-from exposure.fund_import import parse_holdings
-from exposure.fund_store import install_fund
-from exposure.importers import MAX_IMPORT_BYTES
+from exposure.holdings.importers import MAX_IMPORT_BYTES
+from exposure.lookthrough.fund_import import parse_holdings
+from exposure.lookthrough.fund_store import install_fund
 
 LAYOUTS = "iShares, VanEck, Invesco or SPDR"
 

@@ -15,9 +15,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from exposure.catalog import Catalog
 from exposure.errors import ExposureError, ImportFormatError
-from exposure.importers import (
+from exposure.holdings.importers import (
     FORMAT_LABELS,
     MAPPING_FIELDS,
     MAX_IMPORT_BYTES,
@@ -27,6 +26,7 @@ from exposure.importers import (
     preview,
     save_preset,
 )
+from exposure.model.catalog import Catalog
 from exposure.ui import portfolio_view as pv
 from exposure.ui.portfolio_view import plain
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from exposure.analysis import Analysis, analyse
-from exposure.catalog import Catalog, load_catalog
-from exposure.lookthrough_analysis import LookthroughResult, analyse_lookthrough
-from exposure.portfolio import Portfolio, load_portfolio
-from exposure.valuation import PriceQuote
+from exposure.holdings.market_value import PriceQuote
+from exposure.holdings.portfolio import Portfolio, load_portfolio
+from exposure.lookthrough.analysis import LookthroughResult, analyse_lookthrough
+from exposure.model.analysis import Analysis, analyse
+from exposure.model.catalog import Catalog, load_catalog
 from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from exposure import charts, charts_lookthrough
+from exposure.charts import lookthrough as charts_lookthrough
+from exposure.charts import overview as charts
 from exposure.ui.sidebar import PageContext
 
 ENTITY_CONFIG = {

@@ -15,19 +15,19 @@ import re
 import pandas as pd
 import streamlit as st
 
-from exposure.catalog import Catalog
 from exposure.errors import ExposureError, PortfolioError
 from exposure.exports import to_safe_csv
-from exposure.importers import ImportResult
-from exposure.models import SEGMENTS
-from exposure.portfolio import (
+from exposure.holdings.importers import ImportResult
+from exposure.holdings.portfolio import (
     HOLDING_COLUMNS,
     Portfolio,
     normalise_holdings,
     portfolio_to_yaml,
     validate_holdings,
 )
-from exposure.portfolio_store import list_portfolios, load_saved, save_portfolio
+from exposure.holdings.store import list_portfolios, load_saved, save_portfolio
+from exposure.model.catalog import Catalog
+from exposure.model.schema import SEGMENTS
 from exposure.ui.loaders import get_sample_portfolio
 from exposure.ui.sidebar import set_portfolio
 from exposure.workspace import slugify

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from exposure.catalog import Catalog
-from exposure.market import is_offline, price_chain
-from exposure.portfolio import Portfolio
-from exposure.price_result import quotes_from_result, status_line
-from exposure.valuation import PriceQuote
+from exposure.holdings.market_value import PriceQuote
+from exposure.holdings.portfolio import Portfolio
+from exposure.market.result import quotes_from_result, status_line
+from exposure.market.yahoo import is_offline, price_chain
+from exposure.model.catalog import Catalog
 from exposure.workspace import home_dir
 
 PAGE_DEADLINE_S = 6.0

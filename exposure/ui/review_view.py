@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from exposure.catalog import Catalog
-from exposure.report import report_html
-from exposure.review_diff import SnapshotDiff
-from exposure.review_store import load_snapshot
-from exposure.review_tables import csv_files, csv_zip, export_tables
-from exposure.snapshot import Snapshot, SnapshotInfo
+from exposure.model.catalog import Catalog
+from exposure.review.diff import SnapshotDiff
+from exposure.review.report import report_html
+from exposure.review.snapshot import Snapshot, SnapshotInfo
+from exposure.review.store import load_snapshot
+from exposure.review.tables import csv_files, csv_zip, export_tables
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from exposure.analysis import Analysis
-from exposure.catalog import Catalog
-from exposure.portfolio import Portfolio
+from exposure.holdings.portfolio import Portfolio
+from exposure.model.analysis import Analysis
+from exposure.model.catalog import Catalog
+from exposure.model.uncertainty import RiskResult, simulate
 from exposure.ui.loaders import catalog_key, portfolio_key
-from exposure.uncertainty import RiskResult, simulate
 
 
 @st.cache_data(show_spinner="Simulating…", max_entries=16)

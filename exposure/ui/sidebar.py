@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from exposure.analysis import Analysis
-from exposure.catalog import Catalog
-from exposure.charts import usd
+from exposure.charts.overview import usd
 from exposure.errors import ExposureError
-from exposure.lookthrough_analysis import LookthroughResult
-from exposure.portfolio import Portfolio
+from exposure.holdings.portfolio import Portfolio
+from exposure.lookthrough.analysis import LookthroughResult
+from exposure.model.analysis import Analysis
+from exposure.model.catalog import Catalog
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
 from exposure.ui.loaders import get_analysis, get_catalog, get_lookthrough, get_sample_portfolio

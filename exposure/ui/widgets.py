@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from exposure.analysis import Analysis
+from exposure.model.analysis import Analysis
 
 
 def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,

@@ -1,0 +1,127 @@
+"""Pure plotly builders for the policy timeline and the evidence views."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, short
+
+TYPE_LABELS: dict[str, str] = {
+    "us_rule": "US rule",
+    "us_licence": "US licence",
+    "us_policy": "US policy",
+    "us_deal": "US deal",
+    "us_enforcement": "US enforcement",
+    "cn_countermeasure": "China countermeasure",
+    "allied_rule": "Allied rule",
+    "market": "Market shock",
+}
+JURISDICTION_COLORS: dict[str, str] = {
+    "US": "#1F4E79", "CN": "#C0392B", "NL": "#E67E22", "JP": "#8E44AD", "TW": "#16A085",
+    "UAE": "#B7950B", "SA": "#27AE60", "EU": "#2E86C1", "other": "#7F8C8D",
+}
+
+
+def events_frame(events: Sequence[object]) -> pd.DataFrame:
+    """Events (``exposure.model.schema.Event``) as a frame: id, date, title, type, type_label,
+    jurisdiction, layers (comma-joined), tickers, confidence, source (first URL), tier."""
+    rows = [{
+        "id": e.id, "date": pd.Timestamp(e.date), "title": e.title, "summary": e.summary,
+        "type": e.type, "type_label": TYPE_LABELS.get(e.type, e.type),
+        "jurisdiction": e.jurisdiction, "layers": ", ".join(e.layers),
+        "tickers": ", ".join(e.tickers), "confidence": e.confidence,
+        "source": e.sources[0].url, "tier": e.sources[0].tier,
+    } for e in events]  # type: ignore[attr-defined]
+    cols = ["id", "date", "title", "summary", "type", "type_label", "jurisdiction", "layers",
+            "tickers", "confidence", "source", "tier"]
+    return pd.DataFrame(rows, columns=cols).sort_values("date").reset_index(drop=True)
+
+
+def event_timeline(frame: pd.DataFrame) -> go.Figure:
+    """Dated events on one time axis, one row per event type, coloured by jurisdiction."""
+    fig = go.Figure()
+    for jur, f in frame.groupby("jurisdiction", sort=True):
+        fig.add_scatter(
+            x=f["date"], y=f["type_label"], mode="markers", name=str(jur),
+            marker=dict(size=13, color=JURISDICTION_COLORS.get(str(jur), NEUTRAL),
+                        line=dict(width=1, color="white"), symbol="diamond"),
+            customdata=np.stack([f["title"], f["layers"], f["tickers"]], axis=1),
+            hovertemplate="%{x|%d %b %Y}<br><b>%{customdata[0]}</b><br>layers: %{customdata[1]}"
+                          "<br>tickers: %{customdata[2]}<extra>" + str(jur) + "</extra>",
+        )
+    fig.update_yaxes(categoryorder="array",
+                     categoryarray=[v for v in TYPE_LABELS.values() if v in set(frame["type_label"])])
+    fig.update_xaxes(title=None, showgrid=True)
+    fig.update_layout(legend=dict(orientation="h", y=-0.15, title="jurisdiction"))
+    return _layout(fig, "Policy timeline", height=380)
+
+
+def reported_moves_bar(moves: pd.DataFrame) -> go.Figure:
+    """Stock moves reported in the news around events (``event``, ``ticker``, ``move_pct``,
+    ``basis``): grouped by event, red for falls."""
+    labels = [f"{short(e, 30)} · {t}" for e, t in zip(moves["event"], moves["ticker"], strict=True)]
+    colors = [LOSS if v < 0 else GAIN for v in moves["move_pct"]]
+    fig = go.Figure(go.Bar(
+        x=moves["move_pct"], y=labels, orientation="h", marker_color=colors,
+        text=[f"{v:+.1f}%" for v in moves["move_pct"]], textposition="auto",
+        customdata=moves["basis"], hovertemplate="%{y}<br>%{x:+.2f}%<br>%{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="reported move (%)", ticksuffix="%")
+    return _layout(fig, "Moves reported in the news around policy events",
+                   height=max(320, 26 * len(moves) + 120))
+
+
+def car_bar(car: pd.DataFrame, title: str) -> go.Figure:
+    """CARs for one event and window (``ticker``, ``car``, ``t_stat``); hatched when |t| < 2."""
+    f = car.sort_values("car")
+    significant = f["t_stat"].abs() >= 2
+    fig = go.Figure(go.Bar(
+        x=f["ticker"], y=f["car"] * 100,
+        marker=dict(color=[LOSS if v < 0 else GAIN for v in f["car"]],
+                    pattern=dict(shape=["" if s else "/" for s in significant])),
+        customdata=f["t_stat"], text=[f"{v * 100:+.1f}%" for v in f["car"]],
+        hovertemplate="%{x}<br>CAR %{text}<br>t = %{customdata:.2f}<extra></extra>",
+    ))
+    fig.update_yaxes(title="cumulative abnormal return (%)", ticksuffix="%")
+    return _layout(fig, title + " (hatched: |t| < 2)", height=380)
+
+
+def predicted_vs_realised(table: pd.DataFrame, title: str) -> go.Figure:
+    """Scatter of the model's predicted value change vs the realised move per ticker."""
+    fig = go.Figure(go.Scatter(
+        x=table["predicted"] * 100, y=table["realised"] * 100, mode="markers+text",
+        text=table["ticker"], textposition="top center", marker=dict(size=11, color="#1F4E79"),
+        hovertemplate="%{text}<br>model %{x:+.2f}%<br>market %{y:+.2f}%<extra></extra>",
+    ))
+    fig.add_hline(y=0, line_color=NEUTRAL, line_width=1)
+    fig.add_vline(x=0, line_color=NEUTRAL, line_width=1)
+    fig.update_xaxes(title="model: predicted value change (%)", ticksuffix="%")
+    fig.update_yaxes(title="market: realised move (%)", ticksuffix="%")
+    return _layout(fig, title, height=400)
+
+
+def price_with_events(prices: pd.Series, events: pd.DataFrame, title: str) -> go.Figure:
+    """A closing-price line with policy events marked as dotted lines and hover markers."""
+    fig = go.Figure(go.Scatter(x=prices.index, y=prices.values, mode="lines", name="close",
+                               line=dict(color="#1F4E79", width=1.8),
+                               hovertemplate="%{x|%d %b %Y}: %{y:$,.2f}<extra></extra>"))
+    shown = events[(events["date"] >= prices.index.min()) & (events["date"] <= prices.index.max())]
+    if len(shown):
+        y = np.interp(shown["date"].astype("int64"), prices.index.astype("int64"),
+                      prices.to_numpy(dtype=float))
+        for d in shown["date"]:
+            fig.add_vline(x=d, line_dash="dot", line_width=1,
+                          line_color=JURISDICTION_COLORS.get("US", NEUTRAL), opacity=0.5)
+        fig.add_scatter(x=shown["date"], y=y, mode="markers", name="policy event",
+                        marker=dict(size=10, symbol="diamond",
+                                    color=[JURISDICTION_COLORS.get(j, NEUTRAL) for j in shown["jurisdiction"]]),
+                        customdata=shown["title"],
+                        hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>")
+    fig.update_yaxes(title="close", tickprefix="$")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=380)

@@ -1,0 +1,114 @@
+"""Pure plotly builders for the weekly review: diff frames in, ``go.Figure`` out.
+
+Inputs are the frames of :class:`exposure.review.diff.SnapshotDiff` and
+:func:`exposure.review.store.impact_trend`. Same colours and layout as :mod:`exposure.charts`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, _unique, short, usd
+
+TREND_EXPECTED = "Probability-weighted"
+
+
+def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
+    """Waterfall from the previous total to the current one: price moves, position changes,
+    added and removed holdings, cash (``SnapshotDiff.bridge``)."""
+    fig = go.Figure(go.Waterfall(
+        orientation="v",
+        x=list(bridge["step"]),
+        y=[float(v) for v in bridge["amount_usd"]],
+        measure=list(bridge["measure"]),
+        text=[usd(float(v)) for v in bridge["amount_usd"]],
+        textposition="outside",
+        decreasing=dict(marker=dict(color=LOSS)),
+        increasing=dict(marker=dict(color=GAIN)),
+        totals=dict(marker=dict(color="#34495E")),
+        connector=dict(line=dict(color=NEUTRAL, width=1)),
+        hovertemplate="%{x}<br>%{text}<extra></extra>",
+    ))
+    fig.update_yaxes(title="portfolio value (USD)", tickprefix="$", tickformat="~s",
+                     range=_bridge_range(bridge))
+    return _layout(fig, "Value bridge: price moves vs position changes", height=420)
+
+
+def _bridge_range(bridge: pd.DataFrame) -> list[float] | None:
+    """A y range that zooms onto the running levels, so that week-over-week steps of a
+    fraction of a percent stay visible next to the totals (None: plotly's default)."""
+    levels: list[float] = []
+    level = 0.0
+    for amount, measure in zip(bridge["amount_usd"], bridge["measure"], strict=True):
+        level = float(amount) if measure in ("absolute", "total") else level + float(amount)
+        levels.append(level)
+    if not levels:
+        return None
+    lo, hi = min(levels), max(levels)
+    pad = max((hi - lo) * 0.6, abs(hi) * 0.002, 1.0)
+    bottom = lo - pad
+    return [0.0 if bottom < 0 <= lo else bottom, hi + pad * 0.6]
+
+
+def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_title: str,
+                        *, max_rows: int = 25) -> go.Figure:
+    """Horizontal bars: change in each holding's USD impact under one scenario, largest
+    moves first (``SnapshotDiff.exposures``; holdings with no change are left out)."""
+    f = exposures[(exposures["scenario"] == scenario_id)
+                  & exposures["impact_change_usd"].notna()
+                  & (exposures["impact_change_usd"].abs() > 0.005)]
+    f = f.reindex(f["impact_change_usd"].abs().sort_values(ascending=False).index)
+    f = f.head(max_rows).iloc[::-1]
+    colors = [LOSS if v < 0 else GAIN for v in f["impact_change_usd"]]
+    fig = go.Figure(go.Bar(
+        x=f["impact_change_usd"], y=_unique([str(s) for s in f["symbol"]]), orientation="h",
+        marker_color=colors,
+        text=[usd(float(v)) for v in f["impact_change_usd"]], textposition="auto",
+        customdata=[[usd(float(o)), usd(float(n))]
+                    for o, n in zip(f["old_impact_usd"], f["new_impact_usd"], strict=True)],
+        hovertemplate="%{y}<br>impact %{customdata[0]} -> %{customdata[1]}"
+                      "<br>change %{text}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
+    fig.update_xaxes(title="change in impact (USD)", tickprefix="$", tickformat="~s")
+    return _layout(fig, f"Change in impact per holding: {short(scenario_title, 40)}",
+                   height=max(300, 26 * len(f) + 130))
+
+
+def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
+    """Grouped bars: portfolio impact per scenario in the previous and current snapshot
+    (``SnapshotDiff.portfolio``)."""
+    labels = _unique([short(t) for t in portfolio["title"]])
+    fig = go.Figure()
+    for col, name, color in (("old_impact_usd", "Previous", NEUTRAL),
+                             ("new_impact_usd", "Current", "#2E6FBA")):
+        fig.add_bar(name=name, y=labels, x=portfolio[col], orientation="h", marker_color=color,
+                    hovertemplate="%{y}<br>" + name + " %{x:$,.0f}<extra></extra>")
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
+    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
+    return _layout(fig, "Portfolio impact per scenario: previous vs current",
+                   height=max(300, 48 * len(portfolio) + 130))
+
+
+def impact_trend(trend: pd.DataFrame) -> go.Figure:
+    """Lines of portfolio impact per scenario over every snapshot, plus the
+    probability-weighted expectation dashed (``review_store.impact_trend``)."""
+    fig = go.Figure()
+    for scen, f in trend.groupby("scenario", sort=False):
+        title = str(f["title"].iloc[-1])
+        fig.add_scatter(x=f["taken_at"], y=f["impact_usd"], mode="lines+markers",
+                        name=short(title, 30), customdata=f["week"],
+                        hovertemplate="%{customdata}<br>%{y:$,.0f}<extra>"
+                                      + short(title, 30) + "</extra>",
+                        legendgroup=str(scen))
+    per_snapshot = trend.drop_duplicates("snapshot_id")
+    if len(per_snapshot):
+        fig.add_scatter(x=per_snapshot["taken_at"], y=per_snapshot["expected_impact_usd"],
+                        mode="lines+markers", name=TREND_EXPECTED,
+                        line=dict(color="#1f2d3d", dash="dash", width=3),
+                        hovertemplate="%{y:$,.0f}<extra>" + TREND_EXPECTED + "</extra>")
+    fig.add_hline(y=0, line_width=1, line_color=NEUTRAL)
+    fig.update_yaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
+    fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    return _layout(fig, "Portfolio impact per scenario over all snapshots", height=440)

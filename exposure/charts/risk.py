@@ -1,0 +1,66 @@
+"""Pure plotly builders for the uncertainty views: distribution with VaR/ES, tornado."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, usd
+
+
+def pnl_histogram(pnl: np.ndarray, var_95: float, es_95: float, var_99: float,
+                  es_99: float, *, bins: int = 80) -> go.Figure:
+    """Histogram of simulated portfolio change (USD) with VaR/ES lines (losses drawn negative).
+
+    A point mass at zero (the "no policy change" draws) shows as its own tall bar.
+    """
+    counts, edges = np.histogram(pnl, bins=bins)
+    centres = (edges[:-1] + edges[1:]) / 2
+    share = counts / max(len(pnl), 1) * 100
+    colors = [LOSS if c < 0 else GAIN if c > 0 else NEUTRAL for c in centres]
+    fig = go.Figure(go.Bar(
+        x=centres, y=share, marker_color=colors, width=np.diff(edges),
+        customdata=np.stack([edges[:-1], edges[1:]], axis=1),
+        hovertemplate="%{customdata[0]:$,.0f} to %{customdata[1]:$,.0f}<br>%{y:.2f}% of draws"
+                      "<extra></extra>",
+        name="draws",
+    ))
+    for value, label, dash in ((var_95, "VaR 95%", "dash"), (es_95, "ES 95%", "solid"),
+                               (var_99, "VaR 99%", "dot"), (es_99, "ES 99%", "dashdot")):
+        fig.add_vline(x=-value, line_dash=dash, line_color="#1f2d3d", line_width=1.5,
+                      annotation_text=f"{label}: {usd(-value)}", annotation_position="top left",
+                      annotation_textangle=-90, annotation_font_size=11)
+    fig.update_xaxes(title="portfolio value change (USD)", tickprefix="$", tickformat="~s")
+    fig.update_yaxes(title="% of draws")
+    fig.update_layout(showlegend=False, bargap=0)
+    return _layout(fig, "Distribution of portfolio change over simulated outcomes", height=420)
+
+
+def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
+                  top: int = 10, title: str = "What drives the spread") -> go.Figure:
+    """Tornado: per channel, portfolio impact with the shock at its low vs high end, around
+    the base case. ``frame`` columns: channel, low_usd, base_usd, high_usd, swing_usd."""
+    f = frame[frame["swing_usd"] > 0].nlargest(top, "swing_usd").iloc[::-1]
+    if f.empty:
+        fig = go.Figure()
+        fig.add_annotation(text="No shock in this scenario has a range", showarrow=False)
+        return _layout(fig, title, height=240)
+    base = float(f["base_usd"].iloc[0])
+    labels = [channel_names.get(c, c) for c in f["channel"]]
+    lo = np.minimum(f["low_usd"], f["high_usd"]) - base
+    hi = np.maximum(f["low_usd"], f["high_usd"]) - base
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=lo, base=base, orientation="h", name="shock at low end",
+                marker_color=LOSS, customdata=f["low_usd"],
+                hovertemplate="%{y}<br>low end: %{customdata:$,.0f}<extra></extra>")
+    fig.add_bar(y=labels, x=hi, base=base, orientation="h", name="shock at high end",
+                marker_color=GAIN, customdata=f["high_usd"],
+                hovertemplate="%{y}<br>high end: %{customdata:$,.0f}<extra></extra>")
+    fig.add_vline(x=base, line_color="#1f2d3d", line_width=1.5,
+                  annotation_text=f"base {usd(base)}", annotation_position="top")
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.32))
+    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
+    return _layout(fig, title, height=max(280, 36 * len(f) + 140))

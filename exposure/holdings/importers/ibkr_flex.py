@@ -1,0 +1,107 @@
+"""Interactive Brokers Flex Query CSV with an "Open Positions" section.
+
+Flex columns are chosen by the user (IMPORT_FORMATS.md "Interactive Brokers"; the Open
+Positions field list matches tfiala/ibkr-flex-statement-rs README), all cells quoted::
+
+    "ClientAccountID","CurrencyPrimary","AssetClass","Symbol","Description","Conid",
+    "ListingExchange","Quantity","MarkPrice","PositionValue","CostBasisPrice",
+    "CostBasisMoney","FifoPnlUnrealized","LevelOfDetail","ReportDate"
+    "U1234567","USD","STK","NVDA","NVIDIA CORP","4815747","NASDAQ","100","131.38",...
+
+* optional envelope: ``"BOF"``, ``"BOA"``, ``"BOS","POST",...``, ``"HEADER","POST",...``,
+  ``"DATA","POST",...``, ``"EOS"``, ``"EOA"``, ``"EOF"`` (section code ``POST`` =
+  positions; other sections are ignored);
+* ``LevelOfDetail`` ``SUMMARY`` vs ``LOT``: lots would double count, so only summary rows
+  are read when the column is present;
+* without the envelope the header may repeat once per account.
+"""
+
+from __future__ import annotations
+
+from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.headers import cell, column_map, norm
+from exposure.holdings.importers.sniff import Document
+
+FORMAT_ID = "ibkr-flex"
+LABEL = "Interactive Brokers Flex Query"
+DECIMAL_COMMA = False
+
+ALIASES = {
+    "account": ["clientaccountid", "accountid"],
+    "currency": ["currencyprimary", "currency"],
+    "asset_class": ["assetclass"],
+    "symbol": ["symbol"],
+    "description": ["description"],
+    "exchange": ["listingexchange"],
+    "quantity": ["quantity", "position"],
+    "value": ["positionvalue"],
+    "price": ["markprice"],
+    "detail": ["levelofdetail"],
+}
+_FLEX_MARKERS = {"clientaccountid", "conid", "assetclass", "currencyprimary",
+                 "listingexchange", "positionvalue", "markprice", "levelofdetail"}
+_ENVELOPE = {"BOF", "BOA", "BOS", "EOS", "EOA", "EOF"}
+_EQUITY_CLASSES = {"STK", "ETF", ""}
+
+
+def _strip_envelope(row: list[str]) -> tuple[str, list[str]] | None:
+    """('HEADER'|'DATA', cells) for POST rows of an enveloped file, else None."""
+    if len(row) > 2 and row[0] in ("HEADER", "DATA") and row[1] == "POST":
+        return row[0], row[2:]
+    return None
+
+
+def _is_header(row: list[str]) -> bool:
+    keys = {norm(c) for c in row}
+    return "symbol" in keys and ("quantity" in keys or "position" in keys) \
+        and len(keys & _FLEX_MARKERS) >= 2
+
+
+def detect(doc: Document) -> bool:
+    for row in doc.rows[:30]:
+        env = _strip_envelope(row)
+        if env and env[0] == "HEADER" and _is_header(env[1]):
+            return True
+        if _is_header(row):
+            return True
+    return False
+
+
+def parse(doc: Document, out: Collector) -> None:
+    cols: dict[str, int] = {}
+    header: list[str] = []
+    lots = 0
+    for i, row in enumerate(doc.rows):
+        if not any(row):
+            continue
+        line, text = doc.line(i), doc.raw_text(i)
+        env = _strip_envelope(row)
+        if env is not None:
+            kind, body = env
+        elif row[0] in _ENVELOPE or (row[0] in ("HEADER", "DATA") and len(row) > 1):
+            continue  # envelope markers and other sections (trades, cash ...)
+        else:
+            kind, body = ("HEADER" if _is_header(row) else "DATA"), row
+        if kind == "HEADER":
+            if body != header:
+                header, cols = body, column_map(body, ALIASES)
+            continue
+        if not cols:
+            continue
+        if cell(body, cols, "detail").upper() == "LOT":
+            lots += 1
+            continue
+        asset_class = cell(body, cols, "asset_class").upper()
+        if asset_class not in _EQUITY_CLASSES:
+            out.skip(line, f"asset class '{asset_class}': only stocks are imported", text)
+            continue
+        with out.row(line, text):
+            out.position(line, cell(body, cols, "symbol"),
+                         quantity=out.quantity(cell(body, cols, "quantity"), "Quantity"),
+                         market_value=out.number(cell(body, cols, "value"), "PositionValue"),
+                         currency=cell(body, cols, "currency") or "USD",
+                         account=cell(body, cols, "account"),
+                         name=cell(body, cols, "description"),
+                         exchange=cell(body, cols, "exchange") or None, text=text)
+    if lots:
+        out.warn(f"{lots} LOT rows ignored (SUMMARY rows hold the positions)")

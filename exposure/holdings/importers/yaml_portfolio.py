@@ -1,0 +1,48 @@
+"""The app's own YAML portfolio format, read by :func:`exposure.holdings.portfolio.parse_portfolio_yaml`.
+
+Detected by file extension (``.yaml``/``.yml``) or by a top-level ``holdings:`` key. Symbols
+are taken as written (private-company ids are lower-case slugs); strict YAML rules (no
+aliases, no duplicate keys, no Python tags) apply as for every YAML file the app reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from exposure.errors import DataFileError, ImportFormatError
+from exposure.holdings.importers.result import ImportResult
+from exposure.holdings.portfolio import parse_portfolio_yaml
+
+if TYPE_CHECKING:
+    from exposure.model.catalog import Catalog
+
+FORMAT_ID = "yaml"
+LABEL = "exposure portfolio YAML"
+_HOLDINGS_KEY = re.compile(r"^holdings\s*:", re.MULTILINE)
+
+
+def detect(text: str, name: str) -> bool:
+    if name.lower().endswith((".yaml", ".yml")):
+        return True
+    return bool(_HOLDINGS_KEY.search(text[:20000]))
+
+
+def parse(text: str, name: str, encoding: str, catalog: Catalog | None = None) -> ImportResult:
+    try:
+        portfolio = parse_portfolio_yaml(text, name)
+    except DataFileError as exc:
+        raise ImportFormatError(f"{exc.detail}"
+                                + (f" (entry {exc.entry})" if exc.entry else "")
+                                + (f", field '{exc.field}'" if exc.field else ""),
+                                path=name) from None
+    holdings = portfolio.holdings
+    unknown: list[str] = []
+    if catalog is not None:
+        unknown = [s for s in holdings["symbol"] if catalog.company_for_symbol(s) is None]
+    cash = []
+    if portfolio.cash:
+        cash.append({"account": "", "currency": portfolio.cash_currency,
+                     "amount": float(portfolio.cash), "label": "cash"})
+    return ImportResult(holdings=holdings, cash=cash, unknown=unknown, format=FORMAT_ID,
+                        encoding=encoding, source=name)

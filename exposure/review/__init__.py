@@ -1,0 +1,2 @@
+"""The weekly review: append-only snapshot store (``store``), snapshots (``snapshot``),
+week-over-week diff (``diff``), tables (``tables``) and the HTML report (``report``)."""

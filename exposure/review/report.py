@@ -1,0 +1,263 @@
+"""The weekly review report: one self-contained HTML file.
+
+plotly.js is embedded inline once (the first figure carries it, the others reuse it), so the
+file works offline when mailed; no CDN, no external CSS or fonts. Every piece of text that
+reaches the HTML goes through :func:`html.escape`: holding names, notes, authors and scenario
+titles are user input.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from exposure.charts import overview as charts
+from exposure.charts import review as charts_review
+from exposure.errors import WorkspaceError
+from exposure.model.catalog import Catalog
+from exposure.review.diff import SnapshotDiff
+from exposure.review.snapshot import Snapshot, as_utc
+from exposure.review.tables import provenance_for, scenario_definitions, top_exposures
+from exposure.yamlio import atomic_write_bytes
+
+Formatter = Callable[[Any], str]
+
+_CSS = """
+body{font-family:Inter,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1f2d3d;
+background:#f6f7f9;font-size:14px}
+main{max-width:1180px;margin:0 auto;padding:24px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
+.meta{color:#5b6b7b;margin:0 0 16px}
+.card{background:#fff;border:1px solid #dde2e8;border-radius:10px;padding:14px;margin:0 0 14px}
+.kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}
+.kpi .label{color:#5b6b7b;font-size:12px}.kpi .value{font-size:22px;font-weight:600}
+.kpi .delta{font-size:12px}.neg{color:#C0392B}.pos{color:#1E8449}
+.note{white-space:pre-wrap;background:#fff8e1;border-left:4px solid #f0b429;padding:8px 12px}
+table{border-collapse:collapse;width:100%;font-size:12.5px}
+th,td{border-bottom:1px solid #e5e8ec;padding:4px 8px;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f2f5}
+.muted{color:#7b8a99}footer{color:#7b8a99;font-size:12px;margin-top:30px}
+"""
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_usd(value: Any) -> str:
+    return "" if _is_missing(value) else charts.usd(float(value))
+
+
+def fmt_pct(value: Any) -> str:
+    """A fraction as a signed percentage."""
+    return "" if _is_missing(value) else f"{float(value) * 100:+.2f}%"
+
+
+def fmt_num(value: Any) -> str:
+    return "" if _is_missing(value) else f"{float(value):,.4g}"
+
+
+def html_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, Formatter | None]],
+               *, empty: str = "Nothing to show.") -> str:
+    """A table of ``frame``: ``columns`` are (column, header, formatter); cells escaped.
+
+    Formatted cells (numbers) are right-aligned; everything else is escaped text.
+    """
+    if frame.empty:
+        return f'<p class="muted">{_esc(empty)}</p>'
+    head = "".join(f"<th>{_esc(h)}</th>" for _, h, _ in columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for col, _, fmt in columns:
+            value = record.get(col)
+            if fmt is not None:
+                cells.append(f'<td class="num">{_esc(fmt(value))}</td>')
+            else:
+                cells.append(f"<td>{_esc('' if _is_missing(value) else value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+class _Figures:
+    """Figures as HTML fragments; only the first carries the (inline) plotly.js bundle."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, fig: go.Figure) -> str:
+        fig = go.Figure(fig).update_layout(paper_bgcolor="#ffffff")
+        out = pio.to_html(fig, include_plotlyjs=self.count == 0, full_html=False,
+                          config={"displaylogo": False, "responsive": True})
+        self.count += 1
+        return f'<div class="card">{out}</div>'
+
+
+def _kpi(label: str, value: str, delta: str = "", sign: float = 0.0) -> str:
+    cls = "neg" if sign < 0 else "pos" if sign > 0 else "muted"
+    d = f'<div class="delta {cls}">{_esc(delta)}</div>' if delta else ""
+    return (f'<div class="card kpi"><div class="label">{_esc(label)}</div>'
+            f'<div class="value">{_esc(value)}</div>{d}</div>')
+
+
+def _kpis(current: Snapshot, diff: SnapshotDiff | None) -> str:
+    info = current.info
+    port = current.portfolio
+    worst = port.loc[port["impact_usd"].idxmin()] if len(port) else None
+    s = diff.summary if diff else None
+    cells = [
+        _kpi("Portfolio value", fmt_usd(info.total_value_usd),
+             f"{fmt_usd(s.value_change_usd)} since previous" if s else "",
+             s.value_change_usd if s else 0.0),
+        _kpi("Probability-weighted impact", fmt_usd(info.expected_impact_usd),
+             f"{fmt_usd(s.expected_impact_change_usd)} since previous" if s else "",
+             s.expected_impact_change_usd if s else 0.0),
+        _kpi("Worst scenario", fmt_usd(worst["impact_usd"]) if worst is not None else "n/a",
+             str(worst["title"]) if worst is not None else ""),
+        _kpi("Holdings", f"{info.holdings_count}",
+             (f"+{s.holdings_added} added, -{s.holdings_removed} removed, "
+              f"{s.holdings_resized} resized") if s else ""),
+    ]
+    return f'<div class="kpis">{"".join(cells)}</div>'
+
+
+def _changes(diff: SnapshotDiff, figure: _Figures) -> str:
+    s = diff.summary
+    parts = [
+        "<h2>Changes since the previous review</h2>",
+        f'<p class="meta">From {_esc(diff.old.label)} to {_esc(diff.new.label)} '
+        f"({s.days:.1f} days). Value {fmt_usd(s.old_total_value_usd)} &rarr; "
+        f"{fmt_usd(s.new_total_value_usd)}: price moves {_esc(fmt_usd(s.price_effect_usd))}, "
+        f"position changes {_esc(fmt_usd(s.position_effect_usd))}, added "
+        f"{_esc(fmt_usd(s.added_usd))}, removed {_esc(fmt_usd(s.removed_usd))}, cash "
+        f"{_esc(fmt_usd(s.cash_change_usd))}.</p>",
+        figure(charts_review.value_bridge_waterfall(diff.bridge)),
+        figure(charts_review.portfolio_change_bar(diff.portfolio)),
+        "<h2>Holdings changes</h2>",
+        '<div class="card">' + html_table(
+            diff.holdings[diff.holdings["value_change_usd"].abs() > 0.005],
+            [("symbol", "Symbol", None), ("name", "Name", None), ("status", "Status", None),
+             ("old_quantity", "Qty before", fmt_num), ("new_quantity", "Qty now", fmt_num),
+             ("old_value_usd", "Value before", fmt_usd), ("new_value_usd", "Value now", fmt_usd),
+             ("price_effect_usd", "Price effect", fmt_usd),
+             ("position_effect_usd", "Position effect", fmt_usd)],
+            empty="No holding changed value.") + "</div>",
+        "<h2>Exposure changes (largest first)</h2>",
+        '<div class="card">' + html_table(
+            _largest(diff.exposures, "impact_change_usd", 15),
+            [("symbol", "Symbol", None), ("title", "Scenario", None),
+             ("old_value_change", "Value change before", fmt_pct),
+             ("new_value_change", "Value change now", fmt_pct),
+             ("old_impact_usd", "Impact before", fmt_usd),
+             ("new_impact_usd", "Impact now", fmt_usd),
+             ("impact_change_usd", "Change", fmt_usd)],
+            empty="No exposure changed.") + "</div>",
+        "<h2>Scenario set changes</h2>",
+        '<div class="card">' + html_table(
+            diff.scenarios,
+            [("scenario", "Scenario", None), ("title", "Title", None), ("change", "Change", None),
+             ("field", "Field", None), ("old_value", "Before", fmt_num),
+             ("new_value", "Now", fmt_num), ("detail", "Detail", None)],
+            empty="The scenario set did not change.") + "</div>",
+        "<h2>Policy events since the previous review</h2>",
+        '<div class="card">' + html_table(
+            diff.events,
+            [("date", "Date", None), ("title", "Event", None), ("type", "Type", None),
+             ("jurisdiction", "Jurisdiction", None), ("source_url", "Source", None)],
+            empty="No new policy events in the catalog between the two snapshots.") + "</div>",
+    ]
+    return "\n".join(parts)
+
+
+def _largest(frame: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
+    f = frame[frame[column].notna() & (frame[column].abs() > 0.005)]
+    return f.reindex(f[column].abs().sort_values(ascending=False).index).head(n)
+
+
+def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None = None,
+                *, generated_at: datetime | None = None) -> str:
+    """The whole report as one HTML document (no external resources)."""
+    info = current.info
+    figure = _Figures()
+    titles = current.scenario_titles()
+    generated = as_utc(generated_at or datetime.now(UTC))
+    by = f" by {info.author}" if info.author else ""
+    note = f'<div class="note">{_esc(info.note)}</div>' if info.note else ""
+    defs = scenario_definitions(current)
+    body = [
+        f"<h1>Weekly review: {_esc(info.portfolio_name)}</h1>",
+        f'<p class="meta">Snapshot {_esc(info.label)}{_esc(by)} · {_esc(info.case)} case · '
+        f"{_esc(info.price_status or 'prices as recorded in the snapshot')}</p>",
+        note,
+        _kpis(current, diff),
+    ]
+    if diff is not None:
+        body.append(_changes(diff, figure))
+    else:
+        body.append('<p class="muted">This is the first snapshot: there is no previous review '
+                    "to compare with yet.</p>")
+    body += [
+        "<h2>Exposure by holding and scenario</h2>",
+        figure(charts.impact_heatmap(current.holding_frame(), titles)),
+        figure(charts.scenario_bar(current.portfolio)),
+        "<h2>Top exposures (probability-weighted)</h2>",
+        '<div class="card">' + html_table(
+            top_exposures(current),
+            [("symbol", "Symbol", None), ("name", "Name", None), ("layer", "Layer", None),
+             ("market_value_usd", "Value", fmt_usd),
+             ("expected_impact_usd", "Expected impact", fmt_usd),
+             ("worst_scenario", "Worst scenario", None),
+             ("worst_impact_usd", "Worst impact", fmt_usd),
+             ("worst_value_change", "Worst value change", fmt_pct)]) + "</div>",
+        "<h2>Scenario definitions</h2>",
+        '<div class="card">' + html_table(
+            defs,
+            [("title", "Scenario", None), ("probability", "Probability", fmt_pct),
+             ("horizon", "Horizon", None), ("channel", "Channel", None), ("low", "Low", fmt_pct),
+             ("base", "Base", fmt_pct), ("high", "High", fmt_pct),
+             ("rationale", "Rationale", None)]) + "</div>",
+        "<h2>Data provenance</h2>",
+        "<h3>Prices</h3>",
+        '<div class="card">' + html_table(
+            current.holdings,
+            [("symbol", "Symbol", None), ("display_name", "Name", None),
+             ("quantity", "Quantity", fmt_num), ("price", "Price", fmt_num),
+             ("price_source", "Price source", None), ("price_as_of", "As of", None),
+             ("market_value_usd", "Value", fmt_usd)]) + "</div>",
+        "<h3>Profiles and reference prices behind the numbers</h3>",
+        '<div class="card">' + html_table(
+            provenance_for(current, catalog),
+            [("subject", "Subject", None), ("name", "Name", None), ("field", "Field", None),
+             ("value", "Value", fmt_num), ("estimate", "Estimate", None),
+             ("tier", "Tier", None), ("as_of", "As of", None), ("source", "Source", None)]) + "</div>",
+        f"<footer>Generated {generated:%Y-%m-%d %H:%M} UTC by the AI export-policy exposure "
+        "dashboard. Scenario impacts are model outputs under stated assumptions, not "
+        "forecasts or investment advice.</footer>",
+    ]
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>Weekly review: {_esc(info.portfolio_name)} {_esc(info.week)}</title>"
+        f"<style>{_CSS}</style></head><body><main>\n" + "\n".join(body)
+        + "\n</main></body></html>\n"
+    )
+
+
+def write_report(path: str | Path, document: str) -> Path:
+    """Write the report atomically; a folder or an unwritable place is a one-line error."""
+    target = Path(path)
+    if target.is_dir():
+        raise WorkspaceError(f"{target}: is a folder; give a file name such as report.html")
+    return atomic_write_bytes(target, document.encode("utf-8"))

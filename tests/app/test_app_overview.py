@@ -1,0 +1,74 @@
+"""AppTest of the Overview page on the bundled sample portfolio."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from exposure.holdings.portfolio import load_portfolio
+from exposure.workspace import SAMPLE_PORTFOLIO
+from tests.apptest_util import errors, metric_values, page, plotly_specs
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_overview_renders_kpis_and_charts_without_errors() -> None:
+    at = page().run()
+    assert errors(at) == []
+    kpis = metric_values(at)
+    assert kpis["Portfolio value"].startswith("$")
+    assert "Probability-weighted impact" in kpis
+    assert "Most exposed holding" in kpis
+    titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert "Portfolio impact per scenario" in titles
+    assert "Value change by holding and scenario" in titles
+    assert any(t.startswith("Holdings by layer") for t in titles)
+
+
+def test_changing_the_scenario_changes_the_kpis() -> None:
+    at = page().run()
+    before = metric_values(at)
+    at.sidebar.selectbox(key="scenario").select("s3_sme_escalation").run()
+    after = metric_values(at)
+    impact_before = next(v for k, v in before.items() if k.startswith("Impact:"))
+    impact_after = next(v for k, v in after.items() if k.startswith("Impact:"))
+    assert impact_before != impact_after
+    assert any(k.startswith("Impact: Chipmaking-tool escalation") for k in after)
+    # the portfolio value does not depend on the scenario
+    assert before["Portfolio value"] == after["Portfolio value"]
+
+
+def test_heatmap_has_one_row_per_holding_and_one_column_per_scenario() -> None:
+    at = page().run()
+    heat = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"].startswith("Value change"))
+    trace = heat["data"][0]
+    assert len(trace["y"]) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
+    assert len(trace["x"]) == 9  # scenario library
+
+
+def test_scenario_set_from_the_url_limits_the_bars() -> None:
+    at = page()
+    at.query_params["set"] = ["s1_diffusion_2", "s2_full_china_ban"]
+    at.query_params["scenario"] = "s2_full_china_ban"
+    at.run()
+    assert errors(at) == []
+    bars = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "Portfolio impact per scenario")
+    assert len(bars["data"][0]["y"]) == 2
+
+
+def test_top_exposures_table_is_sorted_by_loss() -> None:
+    at = page().run()
+    table = at.dataframe[0].value
+    assert list(table["Impact (USD)"]) == sorted(table["Impact (USD)"])
+    assert set(table["Profile"]) <= {"profile", "segment default"}
+
+
+def test_sample_uses_segment_default_only_where_intended() -> None:
+    at = page().run()
+    table = at.dataframe[0].value
+    defaulted = set(table.loc[table["Profile"] == "segment default", "Symbol"])
+    assert defaulted == {"SMH", "SOXX"}  # the funds, until the look-through switch is on

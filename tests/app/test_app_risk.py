@@ -1,0 +1,68 @@
+"""AppTest of the Risk & uncertainty page, and its chart builders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+
+from exposure.charts import risk as charts_risk
+from exposure.holdings.portfolio import load_portfolio
+from exposure.workspace import SAMPLE_PORTFOLIO
+from tests.apptest_util import errors, metric_values, page, plotly_specs
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _money(text: str) -> float:
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9}
+    text = text.replace("$", "").replace(",", "")
+    return float(text[:-1]) * scale[text[-1]] if text[-1] in scale else float(text)
+
+
+def test_risk_page_shows_var_es_histogram_and_tornado() -> None:
+    at = page("pages/5_Risk.py").run()
+    assert errors(at) == []
+    kpis = metric_values(at)
+    assert _money(kpis["Expected shortfall 95%"]) >= _money(kpis["VaR 95%"])
+    assert _money(kpis["Expected shortfall 99%"]) >= _money(kpis["VaR 99%"])
+    titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert titles[0].startswith("Distribution of portfolio change")
+    assert titles[1].startswith("What drives the spread")
+    contrib = next(d.value for d in at.dataframe if "es_95_usd" in d.value.columns)
+    assert len(contrib) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    at = page("pages/5_Risk.py").run()
+    first = metric_values(at)["VaR 95%"]
+    at.number_input(key="risk_seed").set_value(7).run()
+    other = metric_values(at)["VaR 95%"]
+    at.number_input(key="risk_seed").set_value(42).run()
+    assert metric_values(at)["VaR 95%"] == first
+    assert other != first
+
+
+def test_histogram_marks_var_and_es_as_losses_left_of_zero() -> None:
+    pnl = np.array([-100.0, -50.0, 0.0, 0.0, 20.0])
+    fig = charts_risk.pnl_histogram(pnl, var_95=50.0, es_95=100.0, var_99=100.0, es_99=100.0, bins=5)
+    xs = sorted(shape.x0 for shape in fig.layout.shapes)
+    assert xs == [-100.0, -100.0, -100.0, -50.0]
+    assert sum(fig.data[0].y) == pytest.approx(100.0)
+
+
+def test_tornado_bars_bracket_the_base_and_drop_zero_swings() -> None:
+    frame = pd.DataFrame({"channel": ["a", "b", "c"], "low_usd": [-30.0, -12.0, -10.0],
+                          "base_usd": [-10.0] * 3, "high_usd": [0.0, -9.0, -10.0],
+                          "swing_usd": [30.0, 3.0, 0.0]})
+    fig = charts_risk.tornado_chart(frame, {"a": "A", "b": "B"})
+    low, high = fig.data
+    assert list(low.y) == ["B", "A"]  # largest swing on top, zero swing dropped
+    assert low.base == -10.0 and high.base == -10.0
+    assert list(low.x) == pytest.approx([-2.0, -20.0])
+    assert list(high.x) == pytest.approx([1.0, 10.0])

@@ -1,0 +1,88 @@
+"""Chart builders: assertions on the figure data a reader would see."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from exposure.charts import overview as charts
+from exposure.holdings.portfolio import load_portfolio
+from exposure.model.analysis import analyse
+from tests.conftest import MINI_DATA
+
+
+@pytest.fixture
+def ev(mini_catalog):
+    return analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog).evaluation
+
+
+def test_heatmap_cells_are_value_change_percent_with_a_zero_centred_scale(ev) -> None:
+    fig = charts.impact_heatmap(ev.holding_frame(), {"ban": "China ban", "boom": "Gulf boom"})
+    trace = fig.data[0]
+    assert list(trace.x) == ["China ban", "Gulf boom"]
+    assert list(trace.y) == ["BBB", "AAA", "labco", "ZZZ"]  # by market value, largest first
+    assert trace.z[1][0] == pytest.approx(-15.0)  # AAA under ban: -15%
+    assert trace.z[2][0] == pytest.approx(-100.0)  # labco floored at -100%
+    assert trace.zmid == 0 and trace.zmin == -trace.zmax
+
+
+def test_scenario_bar_sorts_by_impact_and_colours_losses_red(ev) -> None:
+    fig = charts.scenario_bar(ev.portfolio_frame(), selected="boom")
+    bar = fig.data[0]
+    assert list(bar.x) == pytest.approx([-735.0, 60.0])
+    assert list(bar.marker.color) == [charts.LOSS, charts.GAIN]
+    assert list(bar.marker.line.width) == [0, 3]  # the selected scenario is outlined
+
+
+def test_treemap_sizes_sum_to_portfolio_value_and_colours_are_value_change(ev) -> None:
+    fig = charts.exposure_treemap(ev.holding_frame(), "ban", "China ban")
+    tm = fig.data[0]
+    roots = [v for v, p in zip(tm.values, tm.parents, strict=True) if p == ""]
+    assert sum(roots) == pytest.approx(3600.0)
+    leaf = list(tm.ids).index("H:Chips/chips/AAA")
+    assert tm.marker.colors[leaf] == pytest.approx(-15.0)
+
+
+def test_waterfall_bars_add_up_to_the_total(ev) -> None:
+    j = ev.scenario_index("ban")
+    contrib = pd.Series(ev.contributions("ban")[0], index=list(ev.profiles.channel_ids))
+    fig = charts.channel_waterfall(contrib, {"china_ai_sales": "China AI"},
+                                   floor_usd=float(ev.floor_adjustment_usd("ban")[0]))
+    wf = fig.data[0]
+    assert list(wf.x) == ["China AI", "Total"]  # zero channels are left out
+    assert wf.y[-1] == pytest.approx(ev.impact_usd[0, j])
+    assert list(wf.measure) == ["relative", "total"]
+
+
+def test_waterfall_shows_the_floor_as_its_own_bar(mini_catalog) -> None:
+    ev = analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog, ["ban"], case="low").evaluation
+    i = list(ev.profiles.symbols).index("labco")
+    contrib = pd.Series(ev.contributions("ban")[i], index=list(ev.profiles.channel_ids))
+    fig = charts.channel_waterfall(contrib, {}, floor_usd=float(ev.floor_adjustment_usd("ban")[i]))
+    wf = fig.data[0]
+    assert "floor at -100%" in list(wf.x)
+    assert wf.y[-1] == pytest.approx(-500.0)
+
+
+def test_shock_comparison_has_one_trace_per_scenario_with_ranges() -> None:
+    shocks = pd.DataFrame([
+        {"scenario": "A", "channel": "c1", "low": -0.5, "base": -0.2, "high": 0.0},
+        {"scenario": "B", "channel": "c1", "low": 0.1, "base": 0.3, "high": 0.4},
+    ])
+    fig = charts.shock_comparison(shocks, {"c1": "Channel one"})
+    assert [t.name for t in fig.data] == ["A", "B"]
+    assert list(fig.data[0].y) == pytest.approx([-20.0])
+    assert list(fig.data[0].error_y.arrayminus) == pytest.approx([30.0])
+    assert list(fig.data[1].error_y.array) == pytest.approx([10.0])
+
+
+def test_short_labels_cut_at_a_word_and_stay_unique() -> None:
+    assert charts.short("Full China ban including downgraded chips", 20) == "Full China ban…"
+    assert charts.short("Short", 20) == "Short"
+    assert charts._unique(["a…", "a…"]) == ["a…", "a… (2)"]
+
+
+def test_usd_formatting() -> None:
+    assert charts.usd(-1_234_567) == "-$1.23M"
+    assert charts.usd(45_600) == "$45.6k"
+    assert charts.usd(2.5e9) == "$2.50B"
