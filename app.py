@@ -3,6 +3,7 @@
 import streamlit as st
 
 from exposure.charts import overview as charts
+from exposure.formatting import money
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import TABLE_CONFIG, default_profile_note, exposures_table, kpi
@@ -26,14 +27,14 @@ impact = float(ev.portfolio_usd[j])
 worst = int(ev.impact_usd[:, j].argmin()) if len(ev.market_value) else None
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    kpi("Portfolio value", charts.usd(ev.total_value_usd),
+    kpi("Portfolio value", money(ev.total_value_usd),
         help="Holdings at the prices shown in the sidebar plus cash.")
 with c2:
-    kpi(f"Impact: {titles[ctx.scenario_id]}", charts.usd(impact),
+    kpi(f"Impact: {titles[ctx.scenario_id]}", money(impact),
         delta=f"{ev.impact_pct[j] * 100:+.2f}%",
         help="Change in portfolio value if this scenario happens (shocks at the chosen case).")
 with c3:
-    kpi("Probability-weighted impact", charts.usd(ev.expected_impact_usd),
+    kpi("Probability-weighted impact", money(ev.expected_impact_usd),
         delta=f"{ev.expected_impact_usd / ev.total_value_usd * 100:+.2f}%"
         if ev.total_value_usd else None,
         help="Sum over the scenario set of probability x impact; the remainder of probability "
@@ -42,7 +43,7 @@ with c3:
 with c4:
     if worst is not None and ev.impact_usd[worst, j] < 0:
         kpi("Most exposed holding", str(ev.profiles.symbols[worst]),
-            delta=f"{charts.usd(float(ev.impact_usd[worst, j]))} "
+            delta=f"{money(float(ev.impact_usd[worst, j]))} "
                   f"({ev.value_change[worst, j] * 100:+.1f}%)",
             help=f"{ev.profiles.names[worst]}: largest USD loss under this scenario.")
     else:

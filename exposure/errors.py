@@ -69,9 +69,5 @@ class UnknownScenarioError(ExposureError):
     """A scenario id was asked for that the catalog does not have."""
 
 
-class MarketDataUnavailable(ExposureError):
-    """No price source could answer."""
-
-
 class WorkspaceError(ExposureError):
     """The workspace cannot be written (read-only, full disk, bad name)."""

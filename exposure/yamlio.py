@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from exposure.errors import DataFileError, WorkspaceError
 
@@ -141,3 +143,45 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, keep_previous: bool = F
 def dump_yaml(data: Any) -> str:
     """Serialise plain data as block-style YAML (keys in the given order)."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+# ------------------------------------------------------------------ validated entries
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def validate_entry(model: type[M], raw: Any, path: Path, entry: str) -> M:
+    """Validate one entry; the first problem becomes a DataFileError naming entry and field."""
+    if not isinstance(raw, dict):
+        raise DataFileError(path, f"expected a mapping, got {type(raw).__name__}", entry=entry)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (typo?)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        raise DataFileError(path, msg + more, entry=entry, field=_loc(err["loc"]) or None) from None
+
+
+def entry_name(raw: Any, index: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str | int):
+        return f"'{raw['id']}'"
+    return f"#{index + 1}"
+
+
+def load_list(model: type[M], path: Path) -> list[M]:
+    """A YAML file holding a list of entries, each validated by ``model``."""
+    raw = read_yaml(path)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise DataFileError(path, "expected a list of entries at the top level")
+    return [validate_entry(model, item, path, entry_name(item, i)) for i, item in enumerate(raw)]

@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import overview as charts
+from exposure.charts import style
 from exposure.errors import ExposureError
+from exposure.formatting import money
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import save_user_scenario, scenario_yaml
 from exposure.ui import editor
@@ -35,7 +37,7 @@ with library:
             if impact is None:
                 impact = float(ctx.analysis.evaluate_scenarios([scn], cat.channel_ids,
                                                                ctx.case).portfolio_usd[0])  # type: ignore[arg-type]
-            c.metric("Portfolio impact", charts.usd(impact))
+            c.metric("Portfolio impact", money(impact))
             st.write(scn.narrative)
             if scn.events:
                 lines = []
@@ -63,7 +65,7 @@ with compare:
         for col, sid, usd_, pct in zip(mcols, picked, cmp_eval.portfolio_usd,
                                        cmp_eval.impact_pct, strict=True):
             with col, st.container(border=True):
-                st.metric(cat.scenarios[sid].title, charts.usd(float(usd_)),
+                st.metric(cat.scenarios[sid].title, money(float(usd_)),
                           delta=f"{pct * 100:+.2f}%")
         with st.container(border=True):
             st.plotly_chart(charts.shock_comparison(shocks, names), width="stretch",
@@ -111,8 +113,8 @@ with edit:
                                                       ctx.case)  # type: ignore[arg-type]
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
-                st.metric("Edited scenario: portfolio impact", charts.usd(float(preview.portfolio_usd[1])),
-                          delta=f"{charts.usd(delta)} vs '{charts.short(origin.title, 40)}'")
+                st.metric("Edited scenario: portfolio impact", money(float(preview.portfolio_usd[1])),
+                          delta=f"{money(delta)} vs '{style.short(origin.title, 40)}'")
             order = preview.impact_usd[:, 1].argsort()[:8]
             top = pd.DataFrame({"symbol": preview.profiles.symbols[order],
                                 "value_change": preview.value_change[order, 1] * 100,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from exposure.charts import evidence as charts_evidence
 from exposure.charts import overview as charts
+from exposure.formatting import money
 from exposure.ui import evidence_view, holding_view
 from exposure.ui.sidebar import setup_page, sidebar
 
@@ -45,18 +46,18 @@ elif source == "unclassified":
 
 c1, c2, c3, c4 = st.columns(4)
 with c1, st.container(border=True):
-    st.metric("Market value", charts.usd(float(ev.market_value[i])),
+    st.metric("Market value", money(float(ev.market_value[i])),
               help=f"Price source: {valued['price_source']}")
 with c2, st.container(border=True):
     st.metric("Price", "n/a" if pd.isna(valued["price"]) else f"${valued['price']:,.2f}",
               help=f"{valued['price_source']}"
               + (f", as of {valued['price_as_of']}" if valued["price_as_of"] else ""))
 with c3, st.container(border=True):
-    st.metric(f"Impact: {titles[ctx.scenario_id]}", charts.usd(float(ev.impact_usd[i, j])),
+    st.metric(f"Impact: {titles[ctx.scenario_id]}", money(float(ev.impact_usd[i, j])),
               delta=f"{ev.value_change[i, j] * 100:+.1f}%")
 with c4, st.container(border=True):
     weighted = float(ev.probabilities @ ev.impact_usd[i])
-    st.metric("Probability-weighted impact", charts.usd(weighted))
+    st.metric("Probability-weighted impact", money(weighted))
 
 left, right = st.columns(2)
 with left, st.container(border=True):

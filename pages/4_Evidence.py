@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import evidence as ce
+from exposure.charts import style
 from exposure.evidence.event_study import (
     EventStudyConfig,
     EventStudyError,
@@ -86,7 +87,7 @@ with study:
         else:
             car = result.car
             with st.container(border=True):
-                st.plotly_chart(ce.car_bar(car, f"CAR {window} around {event.date}: {ce.short(event.title, 50)}"),
+                st.plotly_chart(ce.car_bar(car, f"CAR {window} around {event.date}: {style.short(event.title, 50)}"),
                                 width="stretch", key="car_bar")
             st.caption(f"Market model vs {bench}, estimated over {int(car['estimation_days'].max())} "
                        f"trading days ending 30 days before day 0 ({result.day0.date()}"
@@ -142,6 +143,6 @@ with validation:
                 for miss in check.misses:
                     st.caption(f":material/error: {miss}")
             with c2, st.container(border=True):
-                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {ce.short(event.title, 50)}"),
+                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {style.short(event.title, 50)}"),
                                 width="stretch", key="pred_vs_real")
             st.dataframe(check.table, hide_index=True, width="stretch")

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from exposure.charts import overview as charts
 from exposure.charts import risk as charts_risk
+from exposure.charts import style
+from exposure.formatting import money
 from exposure.model.uncertainty import contribution_frame
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
@@ -36,9 +37,9 @@ for col, label, value, help_ in (
     (k[3], "Expected shortfall 99%", risk.es_99, "Average loss in the worst 1% of draws"),
 ):
     with col, st.container(border=True):
-        st.metric(label, charts.usd(value), help=f"{help_} (USD, losses positive).")
-st.caption(f"{risk.draws:,} draws, seed {risk.seed}; mean change {charts.usd(risk.mean_usd)}; "
-           f"median {charts.usd(risk.percentiles['p50'])}."
+        st.metric(label, money(value), help=f"{help_} (USD, losses positive).")
+st.caption(f"{risk.draws:,} draws, seed {risk.seed}; mean change {money(risk.mean_usd)}; "
+           f"median {money(risk.percentiles['p50'])}."
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
 with st.container(border=True):
@@ -52,7 +53,7 @@ with left, st.container(border=True):
                         format_func=lambda s: titles[s], key="risk_tornado_scenario")
     frame = risk.tornado[risk.tornado["scenario"] == scen]
     st.plotly_chart(charts_risk.tornado_chart(frame, names,
-                                              title=f"What drives the spread: {charts.short(titles[scen], 40)}"),
+                                              title=f"What drives the spread: {style.short(titles[scen], 40)}"),
                     width="stretch", key="risk_tornado")
 with right, st.container(border=True):
     st.markdown("**Contribution to expected shortfall (95%)**")

@@ -3,9 +3,9 @@ report to take into the meeting."""
 
 import streamlit as st
 
-from exposure.charts import overview as charts
 from exposure.charts import review as charts_review
 from exposure.errors import ExposureError
+from exposure.formatting import money
 from exposure.review.diff import diff_snapshots
 from exposure.review.store import impact_trend, list_snapshots, take_snapshot
 from exposure.ui import review_view as view
@@ -78,21 +78,21 @@ else:
     st.caption(f"{by_id[old_id].label} → {by_id[new_id].label} ({s.days:.1f} days)")
     k = st.columns(4)
     with k[0]:
-        kpi("Value change", charts.usd(s.value_change_usd),
-            delta=f"{charts.usd(s.old_total_value_usd)} → {charts.usd(s.new_total_value_usd)}",
+        kpi("Value change", money(s.value_change_usd),
+            delta=f"{money(s.old_total_value_usd)} → {money(s.new_total_value_usd)}",
             delta_color="off", help="Current total minus previous total (holdings and cash).")
     with k[1]:
-        kpi("Price moves", charts.usd(s.price_effect_usd),
+        kpi("Price moves", money(s.price_effect_usd),
             help="Old quantity × change in unit price, for holdings in both snapshots "
                  "(re-marks for holdings without a quantity).")
     with k[2]:
-        kpi("Position changes", charts.usd(s.position_effect_usd + s.added_usd + s.removed_usd),
+        kpi("Position changes", money(s.position_effect_usd + s.added_usd + s.removed_usd),
             delta=f"{s.holdings_added} added, {s.holdings_removed} removed, "
                   f"{s.holdings_resized} resized", delta_color="off",
             help="Change in quantity × new price, plus holdings added and removed.")
     with k[3]:
-        kpi("Probability-weighted impact", charts.usd(s.new_expected_impact_usd),
-            delta=f"{charts.usd(s.expected_impact_change_usd)} vs previous",
+        kpi("Probability-weighted impact", money(s.new_expected_impact_usd),
+            delta=f"{money(s.expected_impact_change_usd)} vs previous",
             help="Expected impact over the recorded scenario set, now vs then.")
 
     left, right = st.columns(2)

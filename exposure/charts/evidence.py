@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, short
+from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout, short
 
 TYPE_LABELS: dict[str, str] = {
     "us_rule": "US rule",
@@ -57,7 +57,7 @@ def event_timeline(frame: pd.DataFrame) -> go.Figure:
                      categoryarray=[v for v in TYPE_LABELS.values() if v in set(frame["type_label"])])
     fig.update_xaxes(title=None, showgrid=True)
     fig.update_layout(legend=dict(orientation="h", y=-0.15, title="jurisdiction"))
-    return _layout(fig, "Policy timeline", height=380)
+    return apply_layout(fig, "Policy timeline", height=380)
 
 
 def reported_moves_bar(moves: pd.DataFrame) -> go.Figure:
@@ -72,7 +72,7 @@ def reported_moves_bar(moves: pd.DataFrame) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="reported move (%)", ticksuffix="%")
-    return _layout(fig, "Moves reported in the news around policy events",
+    return apply_layout(fig, "Moves reported in the news around policy events",
                    height=max(320, 26 * len(moves) + 120))
 
 
@@ -88,7 +88,7 @@ def car_bar(car: pd.DataFrame, title: str) -> go.Figure:
         hovertemplate="%{x}<br>CAR %{text}<br>t = %{customdata:.2f}<extra></extra>",
     ))
     fig.update_yaxes(title="cumulative abnormal return (%)", ticksuffix="%")
-    return _layout(fig, title + " (hatched: |t| < 2)", height=380)
+    return apply_layout(fig, title + " (hatched: |t| < 2)", height=380)
 
 
 def predicted_vs_realised(table: pd.DataFrame, title: str) -> go.Figure:
@@ -102,7 +102,7 @@ def predicted_vs_realised(table: pd.DataFrame, title: str) -> go.Figure:
     fig.add_vline(x=0, line_color=NEUTRAL, line_width=1)
     fig.update_xaxes(title="model: predicted value change (%)", ticksuffix="%")
     fig.update_yaxes(title="market: realised move (%)", ticksuffix="%")
-    return _layout(fig, title, height=400)
+    return apply_layout(fig, title, height=400)
 
 
 def price_with_events(prices: pd.Series, events: pd.DataFrame, title: str) -> go.Figure:
@@ -124,4 +124,4 @@ def price_with_events(prices: pd.Series, events: pd.DataFrame, title: str) -> go
                         hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>")
     fig.update_yaxes(title="close", tickprefix="$")
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, height=380)
+    return apply_layout(fig, title, height=380)

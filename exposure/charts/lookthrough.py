@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.overview import _layout, usd
+from exposure.charts.style import apply_layout
+from exposure.formatting import money
 
 KIND_COLORS: dict[str, str] = {
     "fund": "rgba(127,140,141,0.45)",
@@ -29,7 +30,7 @@ def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int =
     if f.empty:
         fig = go.Figure()
         fig.add_annotation(text="No look-through paths for this portfolio", showarrow=False)
-        return _layout(fig, "Effective exposure", height=240)
+        return apply_layout(fig, "Effective exposure", height=240)
     sources = list(dict.fromkeys(f["source"]))
     targets = [t for t in dict.fromkeys(f["target"])]
     labels = [f"{s} (holding)" if s in targets else s for s in sources] + \
@@ -45,9 +46,9 @@ def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int =
             target=[index_tgt[t] for t in f["target"]],
             value=f["abs_usd"].tolist(),
             color=[KIND_COLORS.get(k, "rgba(150,150,150,0.4)") for k in f["kind"]],
-            customdata=[f"{KIND_LABELS.get(k, k)}: {usd(v)}" for k, v in zip(f["kind"], f["usd"], strict=True)],
+            customdata=[f"{KIND_LABELS.get(k, k)}: {money(v)}" for k, v in zip(f["kind"], f["usd"], strict=True)],
             hovertemplate="%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
         ),
     ))
-    return _layout(fig, "Effective exposure: what the holdings own and depend on",
+    return apply_layout(fig, "Effective exposure: what the holdings own and depend on",
                    height=max(380, 22 * max(len(sources), len(targets)) + 120))

@@ -6,68 +6,23 @@ impacts. Backgrounds are transparent so the figures read in light and dark theme
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-LAYER_COLORS: dict[str, str] = {
-    "Chips": "#2E6FBA",
-    "Cloud": "#E08A1E",
-    "Model labs": "#8A4FBF",
-    "Startups": "#2A9D8F",
-    "China tech": "#C0392B",
-    "Funds": "#7F8C8D",
-    "Other": "#95A5A6",
-}
-LOSS = "#C0392B"
-GAIN = "#1E8449"
-NEUTRAL = "#9AA5B1"
-DIVERGING = [
-    [0.0, "#B2182B"], [0.25, "#EF8A62"], [0.5, "#F2F2F2"], [0.75, "#7FBF7B"], [1.0, "#1B7837"],
-]
-"""Red (loss) -> light grey (zero) -> green (gain); always used with a symmetric range."""
-
-FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13)
-
-
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0.0, xanchor="left", font=dict(size=16)),
-        height=height,
-        margin=dict(l=10, r=10, t=50, b=10),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        font=FONT,
-        hoverlabel=dict(font_size=12),
-    )
-    return fig
-
-
-def usd(value: float) -> str:
-    """Compact signed dollars: -$1.23M, $45.6k."""
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if v >= scale:
-            return f"{sign}${v / scale:,.{2 if unit != 'k' else 1}f}{unit}"
-    return f"{sign}${v:,.0f}"
-
-
-def short(text: str, width: int = 34) -> str:
-    """A label cut to ``width`` characters at a word boundary, with an ellipsis."""
-    text = str(text)
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:(-")
-    return cut + "…"
-
-
-def _symmetric(values: np.ndarray) -> float:
-    finite = values[np.isfinite(values)]
-    bound = float(np.abs(finite).max()) if finite.size else 0.0
-    return bound if bound > 0 else 1.0
+from exposure.charts.style import (
+    DIVERGING,
+    GAIN,
+    LOSS,
+    NEUTRAL,
+    apply_layout,
+    short,
+    symmetric_bound,
+    unique_labels,
+)
+from exposure.formatting import money
 
 
 def impact_heatmap(
@@ -90,11 +45,11 @@ def impact_heatmap(
     pct = frame.pivot(index="symbol", columns="scenario", values="value_change").loc[order, scen]
     usd_t = frame.pivot(index="symbol", columns="scenario", values="impact_usd").loc[order, scen]
     z = pct.to_numpy() * 100
-    bound = _symmetric(z)
+    bound = symmetric_bound(z)
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
-    custom = np.vectorize(usd)(usd_t.to_numpy()) if z.size else z
+    custom = np.vectorize(money)(usd_t.to_numpy()) if z.size else z
     full = [scenario_titles.get(s, s) for s in scen]
-    labels = _unique([short(t, 26) for t in full])
+    labels = unique_labels([short(t, 26) for t in full])
     fig = go.Figure(go.Heatmap(
         z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
         colorscale=DIVERGING, text=text, texttemplate="%{text}", textfont=dict(size=10),
@@ -103,7 +58,7 @@ def impact_heatmap(
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickangle=-30)
-    return _layout(fig, "Value change by holding and scenario", height=max(360, 22 * len(order) + 140))
+    return apply_layout(fig, "Value change by holding and scenario", height=max(360, 22 * len(order) + 140))
 
 
 def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_title: str) -> go.Figure:
@@ -119,7 +74,7 @@ def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_tit
         parents.append("")
         values.append(lv)
         colors.append(lchg)
-        hover.append(f"{layer}<br>value {usd(lv)}<br>impact {usd(float(lf['impact_usd'].sum()))}")
+        hover.append(f"{layer}<br>value {money(lv)}<br>impact {money(float(lf['impact_usd'].sum()))}")
         for seg, sf in lf.groupby("segment", sort=True, observed=True):
             sv = float(sf["market_value_usd"].sum())
             ids.append(f"S:{layer}/{seg}")
@@ -127,23 +82,23 @@ def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_tit
             parents.append(f"L:{layer}")
             values.append(sv)
             colors.append(float(sf["impact_usd"].sum()) / sv * 100 if sv else 0.0)
-            hover.append(f"{seg}<br>value {usd(sv)}<br>impact {usd(float(sf['impact_usd'].sum()))}")
+            hover.append(f"{seg}<br>value {money(sv)}<br>impact {money(float(sf['impact_usd'].sum()))}")
             for row in sf.itertuples(index=False):
                 ids.append(f"H:{layer}/{seg}/{row.symbol}")
                 labels.append(str(row.symbol))
                 parents.append(f"S:{layer}/{seg}")
                 values.append(float(row.market_value_usd))
                 colors.append(float(row.value_change) * 100)
-                hover.append(f"{row.name}<br>value {usd(row.market_value_usd)}<br>"
-                             f"impact {usd(row.impact_usd)} ({row.value_change * 100:+.1f}%)")
-    bound = _symmetric(np.array(colors, dtype=float)) if colors else 1.0
+                hover.append(f"{row.name}<br>value {money(row.market_value_usd)}<br>"
+                             f"impact {money(row.impact_usd)} ({row.value_change * 100:+.1f}%)")
+    bound = symmetric_bound(np.array(colors, dtype=float)) if colors else 1.0
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker=dict(colors=colors, colorscale=DIVERGING, cmin=-bound, cmax=bound, cmid=0,
                     colorbar=dict(title="value<br>change %", thickness=12)),
         hovertext=hover, hoverinfo="text", textinfo="label",
     ))
-    return _layout(fig, f"Holdings by layer, coloured by impact: {scenario_title}", height=460)
+    return apply_layout(fig, f"Holdings by layer, coloured by impact: {scenario_title}", height=460)
 
 
 def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> go.Figure:
@@ -152,9 +107,9 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> 
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     widths = [3 if s == selected else 0 for s in f["scenario"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_usd"], y=_unique([short(t) for t in f["title"]]), orientation="h",
+        x=f["impact_usd"], y=unique_labels([short(t) for t in f["title"]]), orientation="h",
         marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
-        text=[usd(v) for v in f["impact_usd"]], textposition="outside",
+        text=[money(v) for v in f["impact_usd"]], textposition="outside",
         customdata=np.stack([f["probability"] * 100, f["title"], f["impact_pct"] * 100], axis=1),
         hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}%)"
                       "<br>probability %{customdata[0]:.0f}%<extra></extra>",
@@ -165,18 +120,7 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> 
     pad = 0.6 * (hi - lo or 1.0)  # room for the outside labels at both ends
     fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s",
                      range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
-    return _layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Make shortened labels unique (plotly merges equal category labels)."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        n = seen.get(label, 0)
-        seen[label] = n + 1
-        out.append(label if n == 0 else f"{label} ({n + 1})")
-    return out
+    return apply_layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
 
 
 def channel_waterfall(
@@ -201,7 +145,7 @@ def channel_waterfall(
         x=[n for n, _ in items] + ["Total"],
         y=[v for _, v in items] + [total],
         measure=["relative"] * len(items) + ["total"],
-        text=[usd(v) for _, v in items] + [usd(total)],
+        text=[money(v) for _, v in items] + [money(total)],
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
@@ -209,23 +153,23 @@ def channel_waterfall(
         connector=dict(line=dict(color=NEUTRAL, width=1)),
     ))
     fig.update_yaxes(title="USD", tickprefix="$", tickformat="~s")
-    return _layout(fig, title, height=400)
+    return apply_layout(fig, title, height=400)
 
 
 def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]) -> go.Figure:
     """One holding's value change under every scenario (``holding_frame`` rows of one symbol)."""
     f = rows.assign(title=[scenario_titles.get(str(s), str(s)) for s in rows["scenario"]])
     f = f.sort_values("impact_usd")
-    f = f.assign(label=_unique([short(t) for t in f["title"]]))
+    f = f.assign(label=unique_labels([short(t) for t in f["title"]]))
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     fig = go.Figure(go.Bar(
         x=f["value_change"] * 100, y=f["label"], orientation="h", marker_color=colors,
-        text=[f"{p * 100:+.1f}% ({usd(v)})" for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
+        text=[f"{p * 100:+.1f}% ({money(v)})" for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
         textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     fig.update_xaxes(title="value change (%)", ticksuffix="%")
-    return _layout(fig, "Across all scenarios", height=max(300, 40 * len(f) + 100))
+    return apply_layout(fig, "Across all scenarios", height=max(300, 40 * len(f) + 100))
 
 
 def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> go.Figure:
@@ -243,10 +187,4 @@ def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> 
         )
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
     fig.update_yaxes(title="shock (% change of the stream)", ticksuffix="%")
-    return _layout(fig, "Shocks per channel (bars: base; whiskers: low to high)", height=440)
-
-
-def layer_legend_order(layers: Sequence[str]) -> list[str]:
-    """Layers in stack order (chips to startups), for consistent legends."""
-    order = list(LAYER_COLORS)
-    return sorted(set(layers), key=lambda x: order.index(x) if x in order else len(order))
+    return apply_layout(fig, "Shocks per channel (bars: base; whiskers: low to high)", height=440)

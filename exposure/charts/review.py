@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, _unique, short, usd
+from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout, short, unique_labels
+from exposure.formatting import money
 
 TREND_EXPECTED = "Probability-weighted"
 
@@ -22,7 +23,7 @@ def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
         x=list(bridge["step"]),
         y=[float(v) for v in bridge["amount_usd"]],
         measure=list(bridge["measure"]),
-        text=[usd(float(v)) for v in bridge["amount_usd"]],
+        text=[money(float(v)) for v in bridge["amount_usd"]],
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
@@ -32,7 +33,7 @@ def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
     ))
     fig.update_yaxes(title="portfolio value (USD)", tickprefix="$", tickformat="~s",
                      range=_bridge_range(bridge))
-    return _layout(fig, "Value bridge: price moves vs position changes", height=420)
+    return apply_layout(fig, "Value bridge: price moves vs position changes", height=420)
 
 
 def _bridge_range(bridge: pd.DataFrame) -> list[float] | None:
@@ -62,24 +63,24 @@ def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_titl
     f = f.head(max_rows).iloc[::-1]
     colors = [LOSS if v < 0 else GAIN for v in f["impact_change_usd"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_change_usd"], y=_unique([str(s) for s in f["symbol"]]), orientation="h",
+        x=f["impact_change_usd"], y=unique_labels([str(s) for s in f["symbol"]]), orientation="h",
         marker_color=colors,
-        text=[usd(float(v)) for v in f["impact_change_usd"]], textposition="auto",
-        customdata=[[usd(float(o)), usd(float(n))]
+        text=[money(float(v)) for v in f["impact_change_usd"]], textposition="auto",
+        customdata=[[money(float(o)), money(float(n))]
                     for o, n in zip(f["old_impact_usd"], f["new_impact_usd"], strict=True)],
         hovertemplate="%{y}<br>impact %{customdata[0]} -> %{customdata[1]}"
                       "<br>change %{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     fig.update_xaxes(title="change in impact (USD)", tickprefix="$", tickformat="~s")
-    return _layout(fig, f"Change in impact per holding: {short(scenario_title, 40)}",
+    return apply_layout(fig, f"Change in impact per holding: {short(scenario_title, 40)}",
                    height=max(300, 26 * len(f) + 130))
 
 
 def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
     """Grouped bars: portfolio impact per scenario in the previous and current snapshot
     (``SnapshotDiff.portfolio``)."""
-    labels = _unique([short(t) for t in portfolio["title"]])
+    labels = unique_labels([short(t) for t in portfolio["title"]])
     fig = go.Figure()
     for col, name, color in (("old_impact_usd", "Previous", NEUTRAL),
                              ("new_impact_usd", "Current", "#2E6FBA")):
@@ -87,7 +88,7 @@ def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
                     hovertemplate="%{y}<br>" + name + " %{x:$,.0f}<extra></extra>")
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
     fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
-    return _layout(fig, "Portfolio impact per scenario: previous vs current",
+    return apply_layout(fig, "Portfolio impact per scenario: previous vs current",
                    height=max(300, 48 * len(portfolio) + 130))
 
 
@@ -111,4 +112,4 @@ def impact_trend(trend: pd.DataFrame) -> go.Figure:
     fig.add_hline(y=0, line_width=1, line_color=NEUTRAL)
     fig.update_yaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
     fig.update_layout(legend=dict(orientation="h", y=-0.2))
-    return _layout(fig, "Portfolio impact per scenario over all snapshots", height=440)
+    return apply_layout(fig, "Portfolio impact per scenario over all snapshots", height=440)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.overview import GAIN, LOSS, NEUTRAL, _layout, usd
+from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout
+from exposure.formatting import money
 
 
 def pnl_histogram(pnl: np.ndarray, var_95: float, es_95: float, var_99: float,
@@ -31,12 +32,12 @@ def pnl_histogram(pnl: np.ndarray, var_95: float, es_95: float, var_99: float,
     for value, label, dash in ((var_95, "VaR 95%", "dash"), (es_95, "ES 95%", "solid"),
                                (var_99, "VaR 99%", "dot"), (es_99, "ES 99%", "dashdot")):
         fig.add_vline(x=-value, line_dash=dash, line_color="#1f2d3d", line_width=1.5,
-                      annotation_text=f"{label}: {usd(-value)}", annotation_position="top left",
+                      annotation_text=f"{label}: {money(-value)}", annotation_position="top left",
                       annotation_textangle=-90, annotation_font_size=11)
     fig.update_xaxes(title="portfolio value change (USD)", tickprefix="$", tickformat="~s")
     fig.update_yaxes(title="% of draws")
     fig.update_layout(showlegend=False, bargap=0)
-    return _layout(fig, "Distribution of portfolio change over simulated outcomes", height=420)
+    return apply_layout(fig, "Distribution of portfolio change over simulated outcomes", height=420)
 
 
 def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
@@ -47,7 +48,7 @@ def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
     if f.empty:
         fig = go.Figure()
         fig.add_annotation(text="No shock in this scenario has a range", showarrow=False)
-        return _layout(fig, title, height=240)
+        return apply_layout(fig, title, height=240)
     base = float(f["base_usd"].iloc[0])
     labels = [channel_names.get(c, c) for c in f["channel"]]
     lo = np.minimum(f["low_usd"], f["high_usd"]) - base
@@ -60,7 +61,7 @@ def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
                 marker_color=GAIN, customdata=f["high_usd"],
                 hovertemplate="%{y}<br>high end: %{customdata:$,.0f}<extra></extra>")
     fig.add_vline(x=base, line_color="#1f2d3d", line_width=1.5,
-                  annotation_text=f"base {usd(base)}", annotation_position="top")
+                  annotation_text=f"base {money(base)}", annotation_position="top")
     fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.32))
     fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
-    return _layout(fig, title, height=max(280, 36 * len(f) + 140))
+    return apply_layout(fig, title, height=max(280, 36 * len(f) + 140))

@@ -13,7 +13,7 @@ from exposure.commands.common import (
     print_table,
 )
 from exposure.exports import to_safe_csv
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 

@@ -12,7 +12,7 @@ from exposure.commands.common import (
     print_json,
     print_table,
 )
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.lookthrough.analysis import analyse_lookthrough
 from exposure.model.catalog import load_catalog
 

@@ -53,7 +53,7 @@ def _load_catalog(home: str | None) -> tuple[Any, str | None]:
 
 def _tickers(portfolio_path: str | None, catalog: Any) -> tuple[list[str], str]:
     """Listed tickers to refresh and a description of where they came from."""
-    from exposure.holdings.portfolio import load_portfolio
+    from exposure.holdings.load import load_portfolio
 
     path = Path(portfolio_path) if portfolio_path else (
         SAMPLE_PORTFOLIO if SAMPLE_PORTFOLIO.is_file() else None)

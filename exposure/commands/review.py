@@ -105,7 +105,7 @@ def _add_report_parser(sub: argparse._SubParsersAction, name: str, alias: bool =
 
 
 def _analysis(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    from exposure.holdings.portfolio import load_portfolio
+    from exposure.holdings.load import load_portfolio
     from exposure.model.analysis import analyse
     from exposure.model.catalog import load_catalog
 

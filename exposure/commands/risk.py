@@ -18,7 +18,7 @@ from exposure.commands.common import (
     print_json,
     print_table,
 )
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.model.uncertainty import check_draws, contribution_frame, simulate

@@ -20,7 +20,7 @@ Method (market model, MacKinlay 1997, "Event Studies in Economics and Finance"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -338,13 +338,3 @@ def validate_model(predicted_value_change: pd.Series, car: pd.Series) -> Validat
     else:
         summary = f"Spearman rank correlation {rho:+.2f} across {n} listed holdings"
     return Validation(rho, n, table, misses, summary)
-
-
-def validation_for_event(
-    predicted: Mapping[str, float] | pd.Series,
-    study: EventStudy,
-    window: Window = (0, 1),
-) -> Validation:
-    """:func:`validate_model` of ``predicted`` (ticker -> value change) against one study's
-    CARs for ``window``."""
-    return validate_model(pd.Series(predicted, dtype="float64"), study.car_for(window))

@@ -30,9 +30,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exposure.errors import DataFileError, PortfolioError
-from exposure.model.catalog import validate_entry
 from exposure.model.schema import SEGMENTS, Segment
-from exposure.yamlio import dump_yaml, parse_yaml
+from exposure.yamlio import dump_yaml, parse_yaml, validate_entry
 
 HOLDING_COLUMNS = [
     "symbol", "name", "kind", "quantity", "market_value", "currency", "account", "segment",
@@ -170,19 +169,6 @@ def parse_portfolio_yaml(text: str | bytes, origin: str = "portfolio.yaml") -> P
         description=parsed.description or "", illustrative=parsed.illustrative,
         as_of=parsed.as_of, source=str(origin),
     )
-
-
-def load_portfolio(path: str | Path) -> Portfolio:
-    """Load a portfolio from the app's YAML format or any importable broker export."""
-    p = Path(path)
-    if not p.is_file():
-        raise PortfolioError(f"{p}: file not found")
-    if p.suffix.lower() in (".yaml", ".yml"):
-        return parse_portfolio_yaml(p.read_bytes(), str(p))
-    from exposure.holdings.importers import import_file  # local: importers depend on this module
-
-    result = import_file(p)
-    return result.to_portfolio(name=p.stem)
 
 
 def portfolio_to_yaml(portfolio: Portfolio) -> str:

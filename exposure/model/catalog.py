@@ -8,13 +8,12 @@ scenarios (``scenarios/*.yaml``) by id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
 
 from exposure.errors import DataFileError
 from exposure.model.schema import (
@@ -33,45 +32,7 @@ from exposure.model.schema import (
 )
 from exposure.workspace import data_dir as default_data_dir
 from exposure.workspace import home_dir
-from exposure.yamlio import read_yaml
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _loc(loc: Iterable[Any]) -> str:
-    return ".".join(str(p) for p in loc)
-
-
-def validate_entry(model: type[M], raw: Any, path: Path, entry: str) -> M:
-    """Validate one entry; the first problem becomes a DataFileError naming entry and field."""
-    if not isinstance(raw, dict):
-        raise DataFileError(path, f"expected a mapping, got {type(raw).__name__}", entry=entry)
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field (typo?)"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
-        raise DataFileError(path, msg + more, entry=entry, field=_loc(err["loc"]) or None) from None
-
-
-def _entry_name(raw: Any, index: int) -> str:
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str | int):
-        return f"'{raw['id']}'"
-    return f"#{index + 1}"
-
-
-def _load_list(model: type[M], path: Path) -> list[M]:
-    raw = read_yaml(path)
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise DataFileError(path, "expected a list of entries at the top level")
-    return [validate_entry(model, item, path, _entry_name(item, i)) for i, item in enumerate(raw)]
+from exposure.yamlio import entry_name, load_list, read_yaml, validate_entry
 
 
 @dataclass(frozen=True)
@@ -267,7 +228,7 @@ def _check_scenario(scn: Scenario, channel_ids: list[str], events: dict[str, Eve
 def load_scenario_file(path: Path, channel_ids: list[str], events: dict[str, Event]) -> Scenario:
     """Read and validate one scenario file."""
     raw = read_yaml(path)
-    scn = validate_entry(Scenario, raw, path, _entry_name(raw, 0))
+    scn = validate_entry(Scenario, raw, path, entry_name(raw, 0))
     _check_scenario(scn, channel_ids, events, path)
     return scn
 
@@ -287,7 +248,7 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
 
     events: dict[str, Event] = {}
     events_path = root / "events.yaml"
-    for event in _load_list(Event, events_path):
+    for event in load_list(Event, events_path):
         if event.id in events:
             raise DataFileError(events_path, "duplicate event id", entry=f"'{event.id}'", field="id")
         events[event.id] = event
@@ -296,7 +257,7 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
     files: dict[str, str] = {}
     companies: dict[str, Company] = {}
     comp_path = root / "companies.yaml"
-    for company in _load_list(Company, comp_path):
+    for company in load_list(Company, comp_path):
         if company.id in companies:
             raise DataFileError(comp_path, "duplicate company id", entry=f"'{company.id}'",
                                 field="id")
@@ -315,7 +276,7 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         files[f"scenario:{scn.id}"] = str(path)
 
     moves_path = root / "event_moves.yaml"
-    event_moves = tuple(_load_list(EventMoves, moves_path)) if moves_path.exists() else ()
+    event_moves = tuple(load_list(EventMoves, moves_path)) if moves_path.exists() else ()
     for em in event_moves:
         if em.event_id not in events:
             raise DataFileError(moves_path, f"unknown event id {em.event_id!r}",
@@ -324,7 +285,7 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
     prices: dict[str, ReferencePrice] = {}
     prices_path = root / "reference_prices.yaml"
     if prices_path.exists():
-        for price in _load_list(ReferencePrice, prices_path):
+        for price in load_list(ReferencePrice, prices_path):
             prices[price.ticker.upper()] = price
 
     problems: list[str] = []
@@ -343,7 +304,7 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         user_companies = home_path / "companies.yaml"
         if user_companies.is_file():
             def load_companies() -> None:
-                loaded = _load_list(Company, user_companies)
+                loaded = load_list(Company, user_companies)
                 for company in loaded:
                     _check_company(company, channel_ids, user_companies)
                 for company in loaded:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from exposure.errors import DataFileError
-from exposure.model.catalog import _load_list, validate_entry
 from exposure.model.schema import Company, Fund, Link
-from exposure.yamlio import read_yaml
+from exposure.yamlio import load_list, read_yaml, validate_entry
 
 
 def company_value_usd(company: Company) -> float | None:
@@ -39,7 +38,7 @@ def load_links(path: Path, companies: dict[str, Company]) -> dict[str, Link]:
         return {}
     idx = _index(companies)
     links: dict[str, Link] = {}
-    for link in _load_list(Link, path):
+    for link in load_list(Link, path):
         entry = f"'{link.id}'"
         if link.id in links:
             raise DataFileError(path, "duplicate link id", entry=entry, field="id")

@@ -22,6 +22,7 @@ import plotly.io as pio
 from exposure.charts import overview as charts
 from exposure.charts import review as charts_review
 from exposure.errors import WorkspaceError
+from exposure.formatting import money
 from exposure.model.catalog import Catalog
 from exposure.review.diff import SnapshotDiff
 from exposure.review.snapshot import Snapshot, as_utc
@@ -57,7 +58,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def fmt_usd(value: Any) -> str:
-    return "" if _is_missing(value) else charts.usd(float(value))
+    return "" if _is_missing(value) else money(float(value))
 
 
 def fmt_pct(value: Any) -> str:

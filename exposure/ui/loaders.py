@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import PriceQuote
-from exposure.holdings.portfolio import Portfolio, load_portfolio
+from exposure.holdings.portfolio import Portfolio
 from exposure.lookthrough.analysis import LookthroughResult, analyse_lookthrough
 from exposure.model.analysis import Analysis, analyse
 from exposure.model.catalog import Catalog, load_catalog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exposure.charts import lookthrough as charts_lookthrough
-from exposure.charts import overview as charts
+from exposure.formatting import money
 from exposure.ui.sidebar import PageContext
 
 ENTITY_CONFIG = {
@@ -42,8 +42,8 @@ def effective_exposure_section(ctx: PageContext) -> None:
         top_entity = lt.entities.iloc[0] if len(lt.entities) else None
         if top_entity is not None:
             c2.metric("Largest indirect exposure", str(top_entity["name"]),
-                      delta=f"{charts.usd(float(top_entity['indirect_usd']))} indirect", delta_color="off")
-        c3.metric("Look-through impact", charts.usd(float(lt.lookthrough_usd[:, j].sum())),
+                      delta=f"{money(float(top_entity['indirect_usd']))} indirect", delta_color="off")
+        c3.metric("Look-through impact", money(float(lt.lookthrough_usd[:, j].sum())),
                   help=f"What look-through adds under {titles[ctx.scenario_id]}.")
         names = {c.id: c.name for c in ctx.catalog.companies.values()}
         st.plotly_chart(charts_lookthrough.exposure_sankey(lt.sankey_frame(), names), width="stretch",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from exposure.charts.overview import usd
 from exposure.errors import ExposureError
+from exposure.formatting import money
 from exposure.holdings.portfolio import Portfolio
 from exposure.lookthrough.analysis import LookthroughResult
 from exposure.model.analysis import Analysis
@@ -139,7 +139,7 @@ def sidebar() -> PageContext:
                             lookthrough.evaluation)
     ev = analysis.evaluation
     with st.sidebar:
-        st.metric("Portfolio value", usd(ev.total_value_usd))
+        st.metric("Portfolio value", money(ev.total_value_usd))
         st.caption(f":material/sell: {status}")
         if st.button("Refresh prices", key="refresh_prices", icon=":material/refresh:",
                      type="tertiary", help="Ask the price sources again (cache, Yahoo, reference)."):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.apptest_util import errors, metric_values, page, plotly_specs
 

@@ -8,7 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from exposure.holdings.portfolio import Portfolio, load_portfolio
+from exposure.holdings.load import load_portfolio
+from exposure.holdings.portfolio import Portfolio
 from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.review.store import list_snapshots, take_snapshot

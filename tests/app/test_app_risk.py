@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 
 from exposure.charts import risk as charts_risk
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.apptest_util import errors, metric_values, page, plotly_specs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from exposure.model.catalog import load_catalog
 from exposure.scenarios.share import encode_scenario
@@ -120,5 +121,6 @@ def test_share_link_reproduces_an_edited_scenario(server: str, page) -> None:  #
     page.get_by_role("tab", name="Editor").click()
     wait_for_app(page)
     field = page.locator("[data-testid='stTextInput']", has_text="Title").locator("input")
-    assert field.input_value() == "Shared edit from a colleague"
+    # the tab's rerun can land after the first poll on a loaded machine: wait for the value
+    expect(field).to_have_value("Shared edit from a colleague", timeout=20_000)
     _shot(page, "scenarios-shared-link")

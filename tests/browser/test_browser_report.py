@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.review.diff import diff_snapshots

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from exposure.charts import overview as charts
-from exposure.holdings.portfolio import load_portfolio
+from exposure.charts import style
+from exposure.formatting import money
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import analyse
 from tests.conftest import MINI_DATA
 
@@ -30,7 +32,7 @@ def test_scenario_bar_sorts_by_impact_and_colours_losses_red(ev) -> None:
     fig = charts.scenario_bar(ev.portfolio_frame(), selected="boom")
     bar = fig.data[0]
     assert list(bar.x) == pytest.approx([-735.0, 60.0])
-    assert list(bar.marker.color) == [charts.LOSS, charts.GAIN]
+    assert list(bar.marker.color) == [style.LOSS, style.GAIN]
     assert list(bar.marker.line.width) == [0, 3]  # the selected scenario is outlined
 
 
@@ -77,12 +79,12 @@ def test_shock_comparison_has_one_trace_per_scenario_with_ranges() -> None:
 
 
 def test_short_labels_cut_at_a_word_and_stay_unique() -> None:
-    assert charts.short("Full China ban including downgraded chips", 20) == "Full China ban…"
-    assert charts.short("Short", 20) == "Short"
-    assert charts._unique(["a…", "a…"]) == ["a…", "a… (2)"]
+    assert style.short("Full China ban including downgraded chips", 20) == "Full China ban…"
+    assert style.short("Short", 20) == "Short"
+    assert style.unique_labels(["a…", "a…"]) == ["a…", "a… (2)"]
 
 
 def test_usd_formatting() -> None:
-    assert charts.usd(-1_234_567) == "-$1.23M"
-    assert charts.usd(45_600) == "$45.6k"
-    assert charts.usd(2.5e9) == "$2.50B"
+    assert money(-1_234_567) == "-$1.23M"
+    assert money(45_600) == "$45.6k"
+    assert money(2.5e9) == "$2.50B"

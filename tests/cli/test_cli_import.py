@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from tests.conftest import FIXTURES, ROOT
 
 BROKERS = FIXTURES / "brokers"

@@ -9,7 +9,8 @@ import math
 import pytest
 
 from exposure.holdings.importers import ImportResult, import_bytes, import_file
-from exposure.holdings.portfolio import Portfolio, load_portfolio
+from exposure.holdings.load import load_portfolio
+from exposure.holdings.portfolio import Portfolio
 from exposure.model.catalog import Catalog
 from tests.conftest import FIXTURES
 

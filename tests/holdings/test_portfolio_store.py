@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from exposure.errors import ExposureError, PortfolioError, WorkspaceError
-from exposure.holdings.portfolio import Portfolio, load_portfolio, normalise_holdings
+from exposure.holdings.load import load_portfolio
+from exposure.holdings.portfolio import Portfolio, normalise_holdings
 from exposure.holdings.store import (
     list_portfolios,
     load_saved,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.model.schema import LAYER_OF_SEGMENT

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from exposure.errors import ExposureError
-from exposure.holdings.portfolio import load_portfolio
+from exposure.holdings.load import load_portfolio
 from exposure.model.analysis import Analysis, analyse
 from exposure.model.engine import ProfileMatrix, ScenarioSet, evaluate
 from exposure.model.uncertainty import (

@@ -126,17 +126,6 @@ def parse_quantity(text: object, *, decimal_comma: bool = False) -> Decimal | No
     return parse_decimal(text, decimal_comma=decimal_comma)
 
 
-def looks_numeric(text: str) -> bool:
-    """True if ``text`` parses as a number under either decimal convention."""
-    for comma in (False, True):
-        try:
-            if parse_decimal(text, decimal_comma=comma) is not None:
-                return True
-        except NumberFormatError:
-            continue
-    return False
-
-
 _EU_SHAPE = re.compile(r"^[^\d]*-?\(?[\d.]*\d,\d{1,2}\)?\D*$|^[^\d]*\d{1,3}(?:\.\d{3})+,\d+\D*$")
 _US_SHAPE = re.compile(r"^[^\d]*-?\(?[\d,]*\d\.\d+\)?\D*$")
 
