@@ -50,5 +50,6 @@ def apply_edits(
                                                     f"(was {origin.probability.value:.0%})")
     return Scenario(
         id=new_id, title=title.strip() or origin.title, narrative=narrative.strip() or origin.narrative,
+        label=origin.label,  # inherited like horizon and events (the edit starts from this scenario)
         probability=prob, horizon=origin.horizon, events=list(origin.events), shocks=new_shocks,
     )

@@ -26,7 +26,7 @@ def test_timeline_lists_every_event_and_filters_by_jurisdiction() -> None:
     at = page("pages/4_Evidence.py").run()
     assert errors(at) == []
     timeline = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "Policy timeline")
-    assert sum(len(t["x"]) for t in timeline["data"]) == 38
+    assert sum(len(t["x"]) for t in timeline["data"]) == 48
     at.multiselect(key="ev_jur").set_value(["CN"]).run()
     table = at.dataframe[0].value
     assert len(table) > 0 and set(table["jurisdiction"]) == {"CN"}

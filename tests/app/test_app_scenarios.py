@@ -131,10 +131,10 @@ def test_values_the_sliders_cannot_show_exactly_are_not_treated_as_edits(home: P
     (home / "scenarios").mkdir(parents=True)
     text = (ROOT / "data" / "scenarios" / "s2_full_china_ban.yaml").read_text()
     text = text.replace("id: s2_full_china_ban", "id: fine_grained", 1)
-    scenario_yaml_text = text.replace("probability:\n  value: 0.08", "probability:\n  value: 0.085", 1)
+    scenario_yaml_text = text.replace("probability:\n  value: 0.07", "probability:\n  value: 0.075", 1)
     (home / "scenarios" / "fine_grained.yaml").write_text(scenario_yaml_text)
     catalog = load_catalog(home=home)
-    assert catalog.scenarios["fine_grained"].probability.value == pytest.approx(0.085)
+    assert catalog.scenarios["fine_grained"].probability.value == pytest.approx(0.075)
     at = page("pages/2_Scenarios.py").run()
     at.selectbox(key="ed_base").select("fine_grained").run()
     assert "edit" not in at.query_params  # nothing edited yet, so no share token
