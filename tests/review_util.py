@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from exposure.holdings.market_value import PriceQuote
-from exposure.holdings.portfolio import Portfolio, normalise_holdings
+from exposure.holdings.portfolio import Portfolio, normalise_holdings, usd_cash
 from exposure.model.analysis import Analysis, analyse
 from exposure.model.catalog import Catalog
 from exposure.review.snapshot import Snapshot, build_snapshot
@@ -19,7 +19,7 @@ WEEK2 = datetime(2025, 1, 15, 9, 0)
 
 
 def portfolio(rows: Sequence[Mapping[str, Any]], cash: float = 0.0, name: str = "Test book") -> Portfolio:
-    return Portfolio(name, normalise_holdings(pd.DataFrame(list(rows))), cash=cash)
+    return Portfolio(name, normalise_holdings(pd.DataFrame(list(rows))), cash=usd_cash(cash))
 
 
 def quotes(prices: Mapping[str, float]) -> dict[str, PriceQuote]:

@@ -1,14 +1,15 @@
 """``exposure portfolios list|show``: the portfolios saved in the workspace (Portfolio page).
 
 ``list --format json`` prints a list of objects (``name``, ``slug``, ``path``, ``modified``,
-``holdings``, ``error``); ``show NAME --format json`` prints ``name``, ``cash``,
-``cash_currency`` and ``holdings`` (every holdings column). A broken file is listed with
-its problem; ``show`` of a missing or broken portfolio exits with code 2.
+``holdings``, ``error``); ``show NAME --format json`` prints ``name``, ``base_currency``,
+``cash`` (a list of currency, amount, account, label) and ``holdings`` (every holdings
+column). A broken file is listed with its problem; ``show`` of a missing or broken portfolio exits with code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 
 from exposure.commands.common import add_home_option, print_json, print_table
 from exposure.holdings.store import list_portfolios, load_saved, portfolios_dir
@@ -50,12 +51,12 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     portfolio = load_saved(args.name, args.home)
     if args.format == "json":
-        print_json({"name": portfolio.name, "cash": portfolio.cash,
-                    "cash_currency": portfolio.cash_currency,
+        print_json({"name": portfolio.name, "base_currency": portfolio.base_currency,
+                    "cash": [asdict(c) for c in portfolio.cash],
                     "holdings": portfolio.holdings.to_dict("records")})
         return 0
-    print(f"{portfolio.name}: {len(portfolio.holdings)} holdings, cash "
-          f"{portfolio.cash:,.2f} {portfolio.cash_currency}")
+    cash = ", ".join(f"{amount:,.2f} {cur}" for cur, amount in portfolio.cash_by_currency().items())
+    print(f"{portfolio.name}: {len(portfolio.holdings)} holdings, cash {cash or 'none'}")
     if len(portfolio.holdings):
         print_table(portfolio.holdings[["symbol", "kind", "quantity", "market_value",
                                         "currency", "account", "segment"]],

@@ -77,7 +77,7 @@ def analyse(
     valued = value_holdings(portfolio.holdings, quotes)
     profiles = resolve_profiles(valued, catalog)
     scenarios = scenario_set(catalog, scenario_ids)
-    cash = portfolio.cash if portfolio.cash_currency.upper() == "USD" else 0.0
+    cash = portfolio.cash_by_currency().get("USD", 0.0)
     evaluation = evaluate(profiles, valued["market_value_usd"].to_numpy(), scenarios,
                           case=case, cash_usd=cash)
     return Analysis(portfolio, valued, profiles, evaluation)

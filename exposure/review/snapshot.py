@@ -53,7 +53,7 @@ HOLDINGS_COLUMNS = [
     "position", *HOLDING_COLUMNS, "price", "price_source", "price_as_of", "market_value_usd",
     "valued", "display_name", "layer", "profile_segment", "profile_source",
 ]
-FLOAT_HOLDING_COLUMNS = ("quantity", "market_value", "price", "market_value_usd")
+FLOAT_HOLDING_COLUMNS = ("quantity", "market_value", "statement_price", "price", "market_value_usd")
 RESULT_COLUMNS = ["position", "symbol", "scenario", "revenue_change", "value_change",
                   "impact_usd"]
 PORTFOLIO_COLUMNS = ["scenario", "title", "impact_usd", "impact_pct", "probability"]

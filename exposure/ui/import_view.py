@@ -119,7 +119,8 @@ def report_section(result: ImportResult | None) -> None:
         c[0].metric("Holdings recognised", len(result.holdings))
         c[1].metric("Merged", len(result.merged), help="Symbols combined from several rows "
                     "or accounts (accounts kept).")
-        c[2].metric("Cash lines", len(result.cash), help=f"USD cash {result.cash_usd:,.2f}")
+        c[2].metric("Cash lines", len(result.cash), help="Cash per currency: " + ", ".join(
+            f"{cur} {amount:,.2f}" for cur, amount in result.cash_by_currency().items()))
         c[3].metric("Rows skipped", len(result.skipped))
         c[4].metric("Not in the catalog", len(result.unknown))
         if result.merged:

@@ -73,7 +73,7 @@ def portfolio_key(portfolio: Portfolio) -> str:
     """Content hash of a portfolio (holdings and cash), used as a cache key."""
     h = hashlib.sha1()
     h.update(pd.util.hash_pandas_object(portfolio.holdings, index=False).values.tobytes())
-    h.update(f"{portfolio.cash}:{portfolio.cash_currency}:{portfolio.name}".encode())
+    h.update(f"{portfolio.cash}:{portfolio.base_currency}:{portfolio.name}".encode())
     return h.hexdigest()
 
 

@@ -21,6 +21,7 @@ from exposure.holdings.importers import ImportResult
 from exposure.holdings.portfolio import (
     HOLDING_COLUMNS,
     Portfolio,
+    cash_from_frame,
     normalise_holdings,
     portfolio_to_yaml,
     validate_holdings,
@@ -187,10 +188,11 @@ def classify_section(edited: pd.DataFrame, catalog: Catalog) -> None:
 
 
 def candidate_from(base: Portfolio, edited: pd.DataFrame, name: str,
-                   cash: float) -> tuple[Portfolio | None, str | None]:
-    """The edited table as a portfolio, or the one-line validation error."""
+                   cash_table: pd.DataFrame) -> tuple[Portfolio | None, str | None]:
+    """The edited tables as a portfolio, or the one-line validation error."""
     try:
         checked = validate_holdings(edited)
+        cash = cash_from_frame(cash_table)
     except PortfolioError as exc:
         return None, str(exc).splitlines()[0]
     unchanged = checked.equals(normalise_holdings(base.holdings)) and cash == base.cash
@@ -201,6 +203,14 @@ def candidate_from(base: Portfolio, edited: pd.DataFrame, name: str,
     return out, None
 
 
+def cash_table(portfolio: Portfolio) -> pd.DataFrame:
+    """The book's cash lines as an editable table (one empty base-currency line if none)."""
+    rows = [{"currency": c.currency, "amount": c.amount, "account": c.account}
+            for c in portfolio.cash]
+    return pd.DataFrame(rows or [{"currency": portfolio.base_currency, "amount": 0.0,
+                                  "account": ""}], columns=["currency", "amount", "account"])
+
+
 def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
     """Name and cash, validation, "Use this portfolio", save and downloads."""
     ver = version()
@@ -208,9 +218,12 @@ def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
         c1, c2 = st.columns([2, 1])
         name = c1.text_input("Portfolio name", value=base.name, key=f"pf_name_{ver}",
                              max_chars=80)
-        cash = c2.number_input(f"Cash ({base.cash_currency})", min_value=0.0,
-                               value=float(base.cash), step=1000.0, key=f"pf_cash_{ver}")
-        candidate, problem = candidate_from(base, edited, name, float(cash))
+        cash = c2.data_editor(cash_table(base), num_rows="dynamic", key=f"pf_cash_{ver}",
+                              hide_index=True, width="stretch", column_config={
+                                  "currency": st.column_config.TextColumn("Currency", max_chars=3),
+                                  "amount": st.column_config.NumberColumn("Cash", format="%,.2f"),
+                                  "account": st.column_config.TextColumn("Account")})
+        candidate, problem = candidate_from(base, edited, name, cash)
         if problem:
             st.error(f"The table is not valid: {problem}. The portfolio in use is unchanged.",
                      icon=":material/error:")

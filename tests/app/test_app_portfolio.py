@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from exposure.holdings.portfolio import parse_portfolio_yaml
+from exposure.holdings.portfolio import parse_portfolio_yaml, usd_cash
 from exposure.holdings.store import load_saved
 from exposure.ui.sidebar import PORTFOLIO_KEY
 from tests.apptest_util import errors, metric_values, page
@@ -296,13 +296,13 @@ def test_download_payloads_reimport_and_neutralise_formulas() -> None:
     from exposure.exports import to_safe_csv
     from exposure.holdings.importers import import_bytes
     from exposure.holdings.portfolio import Portfolio, normalise_holdings, portfolio_to_yaml
-    from exposure.ui.portfolio_view import candidate_from
+    from exposure.ui.portfolio_view import candidate_from, cash_table
 
     base = Portfolio("Book", normalise_holdings(pd.DataFrame([
         {"symbol": "NVDA", "quantity": 10.0, "market_value": 1300.0, "account": "=1+2"},
         {"symbol": "XYZQ", "market_value": 500.0, "segment": "chips"},
-    ])), cash=100.0)
-    candidate, problem = candidate_from(base, base.holdings, "Book", 100.0)
+    ])), cash=usd_cash(100.0))
+    candidate, problem = candidate_from(base, base.holdings, "Book", cash_table(base))
     assert problem is None and candidate is not None
     csv_text = to_safe_csv(candidate.holdings)
     assert "'=1+2" in csv_text and "\n=1+2" not in csv_text
@@ -313,5 +313,5 @@ def test_download_payloads_reimport_and_neutralise_formulas() -> None:
     pd.testing.assert_frame_equal(yaml_again.holdings, candidate.holdings)
     bad = base.holdings.copy()
     bad.loc[1, "market_value"] = -5.0
-    assert candidate_from(base, bad, "Book", 100.0) == (None, "holdings: row 2, column "
+    assert candidate_from(base, bad, "Book", cash_table(base)) == (None, "holdings: row 2, column "
                                                         "'market_value': must not be negative")

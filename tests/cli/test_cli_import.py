@@ -73,7 +73,7 @@ def test_out_writes_a_portfolio_yaml_and_keeps_the_previous_version(home: Path,
     assert (tmp_path / "pf.yaml.prev").read_text().startswith("name: old")
     portfolio = load_portfolio(out)
     assert list(portfolio.holdings["symbol"]) == ["NVDA", "VGT", "VTI"]
-    assert portfolio.cash == pytest.approx(1520.33)
+    assert portfolio.cash_by_currency()["USD"] == pytest.approx(1520.33)
 
 
 def test_failed_import_leaves_the_existing_out_file_untouched(home: Path, tmp_path: Path) -> None:

@@ -224,15 +224,17 @@ def test_load_portfolio_reads_a_fidelity_export() -> None:
     portfolio = load_portfolio(BROKERS / "fidelity_positions.csv")
     assert isinstance(portfolio, Portfolio)
     assert portfolio.name == "fidelity_positions"
-    assert portfolio.cash == pytest.approx(2841.17 + 310.55)
+    assert portfolio.cash_by_currency()["USD"] == pytest.approx(2841.17 + 310.55)
     assert "NVDA" in set(portfolio.holdings["symbol"])
 
 
-def test_to_portfolio_sums_usd_cash_only() -> None:
+def test_to_portfolio_keeps_cash_in_every_currency() -> None:
     result = import_file(BROKERS / "ibkr_activity_statement.csv")
     portfolio = result.to_portfolio("ib")
-    assert portfolio.cash == pytest.approx(10521.07)
-    assert any("EUR" in w for w in portfolio.meta["warnings"])
+    by_currency = portfolio.cash_by_currency()
+    assert by_currency["USD"] == pytest.approx(10521.07)
+    assert by_currency["EUR"] == pytest.approx(result.cash_by_currency()["EUR"])
+    assert by_currency["EUR"] != 0
 
 
 def test_to_json_has_the_documented_shape() -> None:

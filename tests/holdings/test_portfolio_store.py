@@ -10,7 +10,7 @@ import pytest
 
 from exposure.errors import ExposureError, PortfolioError, WorkspaceError
 from exposure.holdings.load import load_portfolio
-from exposure.holdings.portfolio import Portfolio, normalise_holdings
+from exposure.holdings.portfolio import Portfolio, normalise_holdings, usd_cash
 from exposure.holdings.store import (
     list_portfolios,
     load_saved,
@@ -27,7 +27,7 @@ def small(name: str = "My book", quantity: float = 10.0) -> Portfolio:
         {"symbol": "openai", "kind": "private", "market_value": 2500.0,
          "mark_basis": "last round"},
     ]))
-    return Portfolio(name=name, holdings=holdings, cash=1234.5)
+    return Portfolio(name=name, holdings=holdings, cash=usd_cash(1234.5))
 
 
 def test_save_and_load_round_trip(home: Path) -> None:
@@ -35,7 +35,7 @@ def test_save_and_load_round_trip(home: Path) -> None:
     assert path == (home / "portfolios" / "My-book.yaml").resolve()
     loaded = load_saved("My book")
     assert loaded.name == "My book"
-    assert loaded.cash == 1234.5
+    assert loaded.cash == usd_cash(1234.5)
     expected = small().holdings
     pd.testing.assert_frame_equal(loaded.holdings, expected)
     assert load_saved("My-book").name == "My book"  # by slug too
@@ -173,7 +173,7 @@ def test_cli_lists_and_shows_saved_portfolios(home: Path, capsys: pytest.Capture
     assert listing["broken"]["error"]
     assert main(["portfolios", "show", "My book", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["name"] == "My book" and doc["cash"] == 1234.5
+    assert doc["name"] == "My book" and doc["cash"][0]["amount"] == 1234.5 and doc["cash"][0]["currency"] == "USD"
     assert [h["symbol"] for h in doc["holdings"]] == ["NVDA", "XYZQ", "openai"]
     assert doc["holdings"][0]["market_value"] == 1300.0
     assert main(["portfolios", "show", "My-book"]) == 0

@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
-from exposure.holdings.portfolio import Portfolio, empty_holdings
+from exposure.holdings.portfolio import CashBalance, Portfolio, empty_holdings
 
 
 class CashLine(TypedDict):
@@ -50,22 +50,20 @@ class ImportResult:
     merged: list[str] = field(default_factory=list)
     source: str = ""
 
-    @property
-    def cash_usd(self) -> float:
-        """Cash balances in USD (other currencies are not converted; see ``warnings``)."""
-        return float(sum(c["amount"] for c in self.cash if c["currency"].upper() == "USD"))
+    def cash_by_currency(self) -> dict[str, float]:
+        """Cash balances per currency (each kept in its own currency)."""
+        out: dict[str, float] = {}
+        for c in self.cash:
+            out[c["currency"].upper()] = out.get(c["currency"].upper(), 0.0) + c["amount"]
+        return out
 
     def to_portfolio(self, name: str) -> Portfolio:
-        """A portfolio of the holdings; cash is the USD cash (other currencies are dropped
-        with a warning in ``meta['warnings']``)."""
-        warnings = list(self.warnings)
-        other = sorted({c["currency"] for c in self.cash if c["currency"].upper() != "USD"})
-        if other:
-            warnings.append(f"cash in {', '.join(other)} is not included (no FX conversion)")
+        """A portfolio of the holdings and every cash line, each in its own currency."""
+        cash = [CashBalance(c["currency"].upper(), round(float(c["amount"]), 2), c["account"],
+                            c["label"]) for c in self.cash]
         return Portfolio(
-            name=name, holdings=self.holdings.copy(), cash=round(self.cash_usd, 2),
-            cash_currency="USD", source=self.source,
-            meta={"import_format": self.format, "warnings": warnings,
+            name=name, holdings=self.holdings.copy(), cash=cash, source=self.source,
+            meta={"import_format": self.format, "warnings": list(self.warnings),
                   "unknown": list(self.unknown)},
         )
 

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from exposure.errors import DataFileError, ImportFormatError
-from exposure.holdings.importers.result import ImportResult
+from exposure.holdings.importers.result import CashLine, ImportResult
 from exposure.holdings.portfolio import parse_portfolio_yaml
 
 if TYPE_CHECKING:
@@ -40,9 +40,8 @@ def parse(text: str, name: str, encoding: str, catalog: Catalog | None = None) -
     unknown: list[str] = []
     if catalog is not None:
         unknown = [s for s in holdings["symbol"] if catalog.company_for_symbol(s) is None]
-    cash = []
-    if portfolio.cash:
-        cash.append({"account": "", "currency": portfolio.cash_currency,
-                     "amount": float(portfolio.cash), "label": "cash"})
+    cash: list[CashLine] = [{"account": c.account, "currency": c.currency,
+                             "amount": float(c.amount), "label": c.label or "cash"}
+                            for c in portfolio.cash]
     return ImportResult(holdings=holdings, cash=cash, unknown=unknown, format=FORMAT_ID,
                         encoding=encoding, source=name)
