@@ -1,8 +1,10 @@
 """Look-through benchmark: 5,000 holdings x 50 scenarios x 200 link targets.
 
-Plain evaluation (the Foundation engine) and the same evaluation with look-through, in the same
-run: the 200 targets evaluated with their own profiles, one sparse holder x target product
-(``M @ D``, first order), the floor, the impacts and the expected value. About 30% of the
+Plain evaluation and the same evaluation with look-through, in the same run, both through the
+app's own call (:func:`exposure.model.engine.evaluate`, with the book's
+:class:`~exposure.model.engine.LinkOperator` for look-through): the 200 targets evaluated with
+their own profiles, one sparse holder x target product (``M @ D``, first order), the floor, the
+impacts and the expected value. About 30% of the
 holdings hold 1-3 stakes or contracts each (a few thousand links). The link matrix is built once
 per portfolio (like the profiles) and not timed. Budget (issue 8): look-through <= 2x plain and
 <= 20 ms. Last line: ``RESULT plain_ms=.. lookthrough_ms=.. ratio=..``.
@@ -21,12 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_book  # noqa: E402
-from exposure.lookthrough.maths import (  # noqa: E402
-    SparseLinks,
-    apply_lookthrough,
-    target_drivers,
-)
-from exposure.model.engine import evaluate, evaluate_arrays  # noqa: E402
+from exposure.model.engine import LinkOperator, evaluate, target_drivers  # noqa: E402
+from exposure.model.sparse import SparseLinks  # noqa: E402
 
 HOLDINGS, SCENARIOS, CHANNELS, TARGETS, REPEATS = 5_000, 50, 8, 200, 101
 HOLDER_SHARE = 0.3
@@ -50,11 +48,9 @@ def paired_median_ms(a: Callable[[], object], b: Callable[[], object],
 def setup(seed: int = 42) -> tuple[Callable[[], float], Callable[[], float], str]:
     """Build the synthetic book once; return ``(plain, lookthrough, description)``."""
     profiles, mv, scenarios, rng = synthetic_book(HOLDINGS, SCENARIOS, CHANNELS, seed=seed)
-    p = scenarios.probabilities
     # targets (labs, startups) with their own profiles
     t_e = rng.uniform(0, 0.9, (TARGETS, CHANNELS))
     t_k = rng.uniform(1.0, 2.0, TARGETS)
-    ones = np.ones(TARGETS)
     # holders: ~30% of holdings, 1-3 links each; columns 0..T-1 equity, T..2T-1 contract
     holders = np.flatnonzero(rng.random(HOLDINGS) < HOLDER_SHARE)
     m = np.zeros((len(holders), 2 * TARGETS))
@@ -62,22 +58,17 @@ def setup(seed: int = 42) -> tuple[Callable[[], float], Callable[[], float], str
         cols = rng.choice(2 * TARGETS, size=rng.integers(1, 4), replace=False)
         m[r, cols] = rng.uniform(0.001, 0.08, len(cols))
     links = SparseLinks.from_matrix(m, holding_of_row=holders)
-    shocks = scenarios.shocks("base")
+    operator = LinkOperator((12,), (links,), t_e, t_k)
+    shocks = scenarios.shocks("central")
 
     def plain() -> float:
         return evaluate(profiles, mv, scenarios).expected_impact_usd
 
     def lookthrough() -> float:
-        ev = evaluate(profiles, mv, scenarios)
-        t_rc, t_vc, _ = evaluate_arrays(t_e, t_k, ones, shocks)
-        # the evaluation is fresh and owned here, so its arrays are updated in place
-        _, _, delta = apply_lookthrough(ev.value_change, ev.impact_usd, mv, links,
-                                        target_drivers(t_rc, t_vc), inplace=True)
-        return float(p @ (ev.portfolio_usd + delta))
+        return evaluate(profiles, mv, scenarios, operator=operator).expected_impact_usd
 
     # correctness: the sparse product equals the dense one
-    t_rc, t_vc, _ = evaluate_arrays(t_e, t_k, ones, shocks)
-    d = target_drivers(t_rc, t_vc)
+    d = target_drivers(shocks, operator)
     assert np.allclose(links.product(d), (m @ d)[np.searchsorted(holders, links.holdings)])
     return plain, lookthrough, (f"holdings={HOLDINGS} scenarios={SCENARIOS} channels={CHANNELS} "
                                 f"targets={TARGETS} holders={len(holders)} links={links.nnz}")

@@ -11,3 +11,24 @@ def money(value: float) -> str:
         if v >= scale:
             return f"{sign}${v / scale:,.{2 if unit != 'k' else 1}f}{unit}"
     return f"{sign}${v:,.0f}"
+
+
+def pct(fraction: float, *, signed: bool = True, digits: int = 1) -> str:
+    """A fraction as a percentage: ``-0.0234`` -> ``-2.3%`` (``+`` shown when signed)."""
+    if fraction != fraction:  # NaN
+        return "n/a"
+    return f"{fraction * 100:{'+' if signed else ''}.{digits}f}%"
+
+
+def money_pct(value: float, total: float) -> str:
+    """``-$12.3k (-1.4% of the book)``; the percent is left out when the total is 0."""
+    if total > 0:
+        return f"{money(value)} ({pct(value / total)} of the book)"
+    return money(value)
+
+
+def whole_money(value: float) -> str:
+    """Exact dollars with thousands separators, no cents from $10k up: ``$620,000``."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    return f"{sign}${v:,.0f}" if v >= 10_000 else f"{sign}${v:,.2f}"

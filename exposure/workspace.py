@@ -27,6 +27,15 @@ def data_dir() -> Path:
     return Path(override) if override else DATA_DIR
 
 
+START_PORTFOLIO_ENV = "EXPOSURE_PORTFOLIO"
+
+
+def start_portfolio() -> Path:
+    """The book the app opens on: ``EXPOSURE_PORTFOLIO`` (any importable file) or the sample."""
+    env = os.environ.get(START_PORTFOLIO_ENV, "").strip()
+    return Path(env).expanduser() if env else SAMPLE_PORTFOLIO
+
+
 def home_dir(home: str | Path | None = None) -> Path:
     """The user's workspace folder (not created here)."""
     if home is not None:

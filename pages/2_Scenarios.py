@@ -6,7 +6,7 @@ import streamlit as st
 from exposure.charts import overview as charts
 from exposure.charts import style
 from exposure.errors import ExposureError
-from exposure.formatting import money
+from exposure.formatting import money, pct
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import save_user_scenario, scenario_yaml
 from exposure.ui import editor
@@ -15,7 +15,8 @@ from exposure.ui.sidebar import setup_page, sidebar
 setup_page("Scenarios", ":material/tune:")
 ctx = sidebar()
 cat = ctx.catalog
-ev = ctx.analysis.evaluation
+book = ctx.book
+ev = book.evaluation
 names = {c.id: c.name for c in cat.channels}
 impacts = dict(zip(ev.scenarios.ids, ev.portfolio_usd, strict=True))
 
@@ -30,14 +31,15 @@ with library:
         with cols[i % 2], st.container(border=True):
             badge = " :blue-badge[user]" if cat.is_user("scenario", sid) else ""
             st.markdown(f"#### {scn.title}{badge}")
-            a, b, c = st.columns(3)
+            a, c = st.columns(2)
             a.metric("Probability", f"{scn.probability.value:.0%}", help=scn.probability.basis)
-            b.metric("Horizon", scn.horizon)
             impact = impacts.get(sid)
             if impact is None:
-                impact = float(ctx.analysis.evaluate_scenarios([scn], cat.channel_ids,
-                                                               ctx.case).portfolio_usd[0])  # type: ignore[arg-type]
-            c.metric("Portfolio impact", money(impact))
+                impact = float(book.with_scenarios([scn]).portfolio_usd[0])
+            c.metric("Portfolio impact", money(impact),
+                     delta=f"{pct(impact / ev.total_value_usd)} of the book"
+                     if ev.total_value_usd > 0 else None, delta_color="off")
+            st.caption(f"Horizon: {scn.horizon} · {ctx.case} case")
             st.write(scn.narrative)
             if scn.events:
                 lines = []
@@ -50,7 +52,7 @@ with library:
 with compare:
     ids = list(cat.scenarios)
     picked = st.multiselect("Compare 2 to 4 scenarios", ids, default=ids[1:4],
-                            format_func=lambda i: cat.scenarios[i].title, max_selections=4,
+                            format_func=ctx.label, max_selections=4,
                             key="compare")
     if len(picked) < 2:
         st.info("Pick at least two scenarios to compare.")
@@ -59,14 +61,14 @@ with compare:
                  "base": sh.base, "high": sh.high}
                 for s in picked for ch, sh in cat.scenarios[s].shocks.items()]
         shocks = pd.DataFrame(rows)
-        cmp_eval = ctx.analysis.evaluate_scenarios([cat.scenarios[s] for s in picked], cat.channel_ids,
-                                                   ctx.case)  # type: ignore[arg-type]
+        cmp_eval = book.with_scenarios([cat.scenarios[s] for s in picked])
         mcols = st.columns(len(picked))
-        for col, sid, usd_, pct in zip(mcols, picked, cmp_eval.portfolio_usd,
-                                       cmp_eval.impact_pct, strict=True):
+        for col, sid, usd_, share in zip(mcols, picked, cmp_eval.portfolio_usd,
+                                         cmp_eval.impact_pct, strict=True):
             with col, st.container(border=True):
-                st.metric(cat.scenarios[sid].title, money(float(usd_)),
-                          delta=f"{pct * 100:+.2f}%")
+                st.metric(ctx.label(sid), money(float(usd_)),
+                          delta=f"{pct(float(share), digits=2)} of the book",
+                          help=cat.scenarios[sid].title)
         with st.container(border=True):
             st.plotly_chart(charts.shock_comparison(shocks, names), width="stretch",
                             key="shock_comparison")
@@ -109,8 +111,7 @@ with edit:
         if error or edited is None:
             st.error(f"The edited scenario is not valid: {error}")
         else:
-            preview = ctx.analysis.evaluate_scenarios([origin, edited], cat.channel_ids,
-                                                      ctx.case)  # type: ignore[arg-type]
+            preview = book.with_scenarios([origin, edited])
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
                 st.metric("Edited scenario: portfolio impact", money(float(preview.portfolio_usd[1])),

@@ -8,80 +8,90 @@ import streamlit as st
 from exposure.charts import evidence as charts_evidence
 from exposure.charts import overview as charts
 from exposure.formatting import money
-from exposure.ui import evidence_view, holding_view
+from exposure.model.engine import ProfileSource
+from exposure.ui import evidence_view, holding_view, urlstate
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Holding", ":material/query_stats:")
 ctx = sidebar()
-ev = ctx.analysis.evaluation
-symbols = [str(s) for s in ev.profiles.symbols]
-titles = dict(zip(ev.scenarios.ids, ev.scenarios.titles, strict=True))
+book = ctx.book
+ev = book.evaluation
+symbols = list(dict.fromkeys(str(s) for s in ev.profiles.symbols))
+titles = {s: ctx.label(s) for s in ev.scenarios.ids}
 names = {c.id: c.name for c in ctx.catalog.channels}
 
 st.title("Holding")
 if not symbols:
     st.info("The portfolio in use has no holdings. Load one on the Portfolio page.")
     st.stop()
-default = int(ev.impact_usd[:, ev.scenario_index(ctx.scenario_id)].argmin())
-symbol = st.selectbox("Holding", symbols, index=default, key="holding", bind="query-params",
-                      format_func=lambda s: f"{s} · {ev.profiles.names[symbols.index(s)]}")
-i = symbols.index(symbol)
 j = ev.scenario_index(ctx.scenario_id)
-valued = ctx.analysis.valued.iloc[i]
+by_symbol = book.symbol_frame()
+by_symbol = by_symbol[by_symbol["scenario"].astype(str) == ctx.scenario_id]
+urlstate.seed("holding", symbols, aliases={s.upper(): s for s in symbols})
+if st.session_state.get("holding") not in symbols:
+    st.session_state["holding"] = str(by_symbol.nsmallest(1, "impact_usd")["symbol"].iloc[0])
+first_name = {str(s): str(n) for s, n in zip(ev.profiles.symbols, ev.profiles.names, strict=True)}
+symbol = st.selectbox("Holding", symbols, key="holding",
+                      format_func=lambda s: f"{s} · {first_name.get(s, s)}")
+urlstate.write("holding", symbol, None)
+rows = book.rows_of(symbol)
+i = int(rows[0])
+valued = book.valued.iloc[i]
 source = str(ev.profiles.profile_source[i])
+accounts = [a for a in book.valued["account"].iloc[rows] if a]
 
 st.subheader(f"{ev.profiles.names[i]} ({symbol})")
 st.caption(f"{ev.profiles.layers[i]} · segment {str(ev.profiles.segments[i]).replace('_', ' ')}"
            f" · elasticity k = {ev.profiles.elasticity[i]:.2f}")
-if source == "fund look-through":
+if source == ProfileSource.FUND_LOOKTHROUGH:
     st.info(f"**{symbol}** is a fund: its exposure is the weighted sum of its constituents' "
             "profiles (look-through is on).", icon=":material/account_tree:")
-elif source == "segment default":
+elif source == ProfileSource.SEGMENT_DEFAULT:
     st.warning(f"No company profile in the catalog: **{symbol}** uses the "
                f"**{ev.profiles.segments[i]}** segment's default profile. Its numbers below are "
                "segment averages, not this company's.", icon=":material/info:")
-elif source == "unclassified":
+elif source == ProfileSource.UNCLASSIFIED:
     st.warning("No profile and no segment: no exposure is assumed. Classify it on the "
                "Portfolio page.", icon=":material/warning:")
 
 c1, c2, c3, c4 = st.columns(4)
 with c1, st.container(border=True):
-    st.metric("Market value", money(float(ev.market_value[i])),
-              help=f"Price source: {valued['price_source']}")
+    st.metric("Market value", money(float(ev.market_value[rows].sum())),
+              help=f"Price source: {valued['price_source']}"
+              + (f"; accounts: {', '.join(accounts)}" if len(rows) > 1 else ""))
 with c2, st.container(border=True):
     st.metric("Price", "n/a" if pd.isna(valued["price"]) else f"${valued['price']:,.2f}",
               help=f"{valued['price_source']}"
               + (f", as of {valued['price_as_of']}" if valued["price_as_of"] else ""))
+impact_here = float(ev.impact_usd[rows, j].sum())
+value_here = float(ev.market_value[rows].sum())
 with c3, st.container(border=True):
-    st.metric(f"Impact: {titles[ctx.scenario_id]}", money(float(ev.impact_usd[i, j])),
-              delta=f"{ev.value_change[i, j] * 100:+.1f}%")
+    st.metric(f"Impact: {titles[ctx.scenario_id]}", money(impact_here),
+              delta=f"{impact_here / value_here * 100:+.1f}% of this holding" if value_here else None)
 with c4, st.container(border=True):
-    weighted = float(ev.probabilities @ ev.impact_usd[i])
+    weighted = float(ev.probabilities @ ev.impact_usd[rows].sum(axis=0))
     st.metric("Probability-weighted impact", money(weighted))
 
 left, right = st.columns(2)
 with left, st.container(border=True):
-    if ctx.lookthrough_on:
-        steps = ctx.lookthrough.waterfall(symbol, ctx.scenario_id).set_index("step")["usd"]
-        contrib = steps.drop(["look-through", "floor"])
-        floor_usd, lt_usd = float(steps["floor"]), float(steps["look-through"])
-    else:
-        contrib = pd.Series(ev.contributions(ctx.scenario_id)[i], index=list(ev.profiles.channel_ids))
-        floor_usd, lt_usd = float(ev.floor_adjustment_usd(ctx.scenario_id)[i]), None
+    steps = book.waterfall(symbol, ctx.scenario_id).set_index("step")["usd"]
+    contrib = steps.drop(["look-through", "floor"])
+    floor_usd = float(steps["floor"])
+    lt_usd = float(steps["look-through"]) if ctx.lookthrough_on else None
     st.plotly_chart(charts.channel_waterfall(
         contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
         title=f"Impact by channel: {titles[ctx.scenario_id]}"), width="stretch", key="waterfall")
 with right, st.container(border=True):
-    rows = ev.holding_frame()
-    rows = rows[rows["symbol"].astype(str) == symbol]
-    st.plotly_chart(charts.holding_scenarios_bar(rows, titles), width="stretch",
+    across = book.symbol_frame()
+    across = across[across["symbol"].astype(str) == symbol]
+    st.plotly_chart(charts.holding_scenarios_bar(across, titles), width="stretch",
                     key="across_scenarios")
 
-carried = [p for p in ctx.lookthrough.paths if p["holder"] == symbol]
-if carried or symbol.upper() in ctx.lookthrough.fund_weights:
+carried = [p for p in book.paths if p["holder"] == symbol]
+if carried or symbol in book.funds.weights:
     with st.container(border=True):
         st.markdown("**Look-through**: what this holding owns or depends on")
-        fund_cov = ctx.lookthrough.fund_coverage.get(symbol.upper())
+        fund_cov = book.funds.coverage.get(symbol)
         if fund_cov is not None:
             st.caption(f"Fund: {fund_cov:.0%} of its value is looked through to constituents "
                        "with profiles; the rest keeps the fund segment default.")

@@ -48,8 +48,9 @@ with timeline:
                  column_config={"date": st.column_config.DateColumn("date"), "source": LINK,
                                 "type_label": "type"})
 
-listed = [str(s) for s, k in zip(ctx.analysis.valued["symbol"], ctx.analysis.valued["kind"], strict=True)
-          if k == "listed" and cat.company_for_symbol(str(s)) is not None]
+listed = list(dict.fromkeys(
+    str(s) for s, k in zip(ctx.book.valued["symbol"], ctx.book.valued["kind"], strict=True)
+    if k == "listed" and cat.company_for_symbol(str(s)) is not None))
 bench = "SPY"
 history = evd.load_history(cat, listed + ["SPY", "SOXX"],
                            start=events["date"].min().date() - timedelta(days=420),

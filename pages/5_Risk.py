@@ -4,41 +4,49 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import risk as charts_risk
-from exposure.charts import style
-from exposure.formatting import money
+from exposure.formatting import money, pct
 from exposure.model.uncertainty import contribution_frame
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Risk & uncertainty", ":material/ssid_chart:")
 ctx = sidebar()
-ev = ctx.analysis.evaluation
+book = ctx.book
+ev = book.evaluation
 names = {c.id: c.name for c in ctx.catalog.channels}
-titles = dict(zip(ev.scenarios.ids, ev.scenarios.titles, strict=True))
+titles = {s: ctx.label(s) for s in ev.scenarios.ids}
+months = sorted({int(m) for m in ev.scenarios.horizons}) or [12]
+horizon = f"{months[0]}" + (f"-{months[-1]}" if len(months) > 1 else "") + " months"
 
 st.title("Risk & uncertainty")
 st.caption("A single number per scenario hides how unsure we are. Each draw picks which "
            "scenario happens (by the probabilities; the rest is 'no policy change') and draws "
-           "every shock from its low / base / high range (triangular).")
+           "every shock from its range, adverse to favourable, peaked at the central value "
+           "(triangular).")
 
 c1, c2, _ = st.columns([1, 1, 2])
 draws = c1.select_slider("Draws", options=[2_000, 5_000, 20_000, 50_000, 100_000], value=20_000,
                          key="risk_draws")
 seed = int(c2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=42, step=1,
                            key="risk_seed"))
-risk = cached_risk(ctx.portfolio, ctx.catalog, ctx.analysis, ctx.scenario_ids, draws, seed,
-                   ctx.lookthrough_on)
+risk = cached_risk(book, draws, seed)
+total = ev.total_value_usd
 
 k = st.columns(4)
-for col, label, value, help_ in (
-    (k[0], "VaR 95%", risk.var_95, "Loss not exceeded in 95% of draws"),
-    (k[1], "Expected shortfall 95%", risk.es_95, "Average loss in the worst 5% of draws"),
-    (k[2], "VaR 99%", risk.var_99, "Loss not exceeded in 99% of draws"),
-    (k[3], "Expected shortfall 99%", risk.es_99, "Average loss in the worst 1% of draws"),
+for col, label, loss, help_ in (
+    (k[0], "VaR 95%", risk.var_95, "The loss not exceeded in 95% of draws"),
+    (k[1], "Expected shortfall 95%", risk.es_95, "The average loss in the worst 5% of draws"),
+    (k[2], "VaR 99%", risk.var_99, "The loss not exceeded in 99% of draws"),
+    (k[3], "Expected shortfall 99%", risk.es_99, "The average loss in the worst 1% of draws"),
 ):
     with col, st.container(border=True):
-        st.metric(label, money(value), help=f"{help_} (USD, losses positive).")
-st.caption(f"{risk.draws:,} draws, seed {risk.seed}; mean change {money(risk.mean_usd)}; "
+        st.metric(label, money(-loss), delta=f"{pct(-loss / total)} of the book"
+                  if total > 0 else None, delta_color="off",
+                  help=f"{help_}, over the scenarios' horizons ({horizon}). Losses are "
+                       "negative, as everywhere in the app.")
+st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
+           f"{'; look-through on' if ctx.lookthrough_on else ''}. "
+           f"{risk.draws:,} draws, seed {risk.seed}; mean change {money(risk.mean_usd)}; "
            f"median {money(risk.percentiles['p50'])}."
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
@@ -53,22 +61,26 @@ with left, st.container(border=True):
                         format_func=lambda s: titles[s], key="risk_tornado_scenario")
     frame = risk.tornado[risk.tornado["scenario"] == scen]
     st.plotly_chart(charts_risk.tornado_chart(frame, names,
-                                              title=f"What drives the spread: {style.short(titles[scen], 40)}"),
+                                              title=f"What drives the spread: {titles[scen]}"),
                     width="stretch", key="risk_tornado")
 with right, st.container(border=True):
     st.markdown("**Contribution to expected shortfall (95%)**")
-    contrib = contribution_frame(risk, ctx.analysis.profiles)
-    st.dataframe(contrib.sort_values("es_95_usd", ascending=False), hide_index=True,
-                 width="stretch", column_config={
-                     "es_95_usd": st.column_config.NumberColumn("ES 95% (USD)", format="dollar"),
-                     "share_of_es": st.column_config.ProgressColumn("Share of ES", format="percent",
-                                                                    min_value=0.0, max_value=1.0)})
-    st.caption("Each holding's mean loss in the worst 5% of draws; they add up to the ES.")
+    contrib = contribution_frame(risk, book.profiles)
+    shown = pd.DataFrame({
+        "Holding": [f"{n} ({s})" if n != s else s for s, n in zip(contrib["symbol"],
+                                                                 contrib["name"], strict=True)],
+        "ES 95% (USD)": -contrib["es_95_usd"], "Share of ES": contrib["share_of_es"]})
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "ES 95% (USD)": st.column_config.NumberColumn(format="dollar"),
+        "Share of ES": st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                      max_value=1.0)})
+    st.caption("Each holding's mean change in the worst 5% of draws (losses negative); they add "
+               "up to the expected shortfall.")
 
 with st.expander("Percentiles and scenario draws"):
-    pct = pd.DataFrame({"percentile": list(risk.percentiles),
-                        "portfolio change (USD)": list(risk.percentiles.values())})
-    st.dataframe(pct, hide_index=True)
+    percentiles = pd.DataFrame({"percentile": list(risk.percentiles),
+                                "portfolio change (USD)": list(risk.percentiles.values())})
+    st.dataframe(percentiles, hide_index=True)
     counts = pd.DataFrame({"scenario": [titles.get(s, s) for s in risk.scenario_counts],
                            "draws": list(risk.scenario_counts.values())})
     st.dataframe(counts, hide_index=True)

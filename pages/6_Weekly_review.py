@@ -30,7 +30,7 @@ with st.container(border=True):
         submitted = st.form_submit_button("Take snapshot", type="primary", key="review_take")
     if submitted:
         try:
-            taken = take_snapshot(ctx.analysis, ctx.catalog, note=note, author=author, home=home,
+            taken = take_snapshot(ctx.book, ctx.catalog, note=note, author=author, home=home,
                                   price_status=ctx.price_status)
             st.success(f"Snapshot #{taken.id} taken ({taken.week}).", icon=":material/check:")
             for picked in ("review_new", "review_old"):  # compare the new one with the last

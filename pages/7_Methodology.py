@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from exposure.lookthrough import maths as lookthrough
-from exposure.model import engine as engine
+from exposure.model import engine
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -28,7 +28,7 @@ with model:
         "*k* (operating leverage: a lost high-margin stream costs more than its revenue share), "
         f"and no holding can lose more than {abs(engine.VALUE_FLOOR):.0%} of its value."
     )
-    st.markdown("**The formulas, exactly as the engine computes them** (from `exposure/engine.py`):")
+    st.markdown("**The formulas, exactly as the engine computes them** (from `exposure/model/engine.py`):")
     doc = engine.__doc__ or ""
     formulas = doc.split("::", 1)[1].split("No Python loops", 1)[0] if "::" in doc else doc
     st.code(formulas.strip("\n"), language=None)
@@ -39,7 +39,7 @@ with model:
         "100% is *no policy change* (zero impact). If the selected set sums above 100% the app "
         "says so and normalises.\n"
         f"- A holding without a company profile gets its segment's default profile and is flagged "
-        f"`{engine.SEGMENT_DEFAULT}` everywhere; without a segment it is `{engine.UNCLASSIFIED}` "
+        f"`{engine.ProfileSource.SEGMENT_DEFAULT}` everywhere; without a segment it is `{engine.ProfileSource.UNCLASSIFIED}` "
         "(no exposure assumed).\n"
         "- Channel contributions add up to the impact; where the −100% floor binds, the waterfall "
         "shows the difference as its own bar.\n"
@@ -79,7 +79,7 @@ with lookthrough_tab:
         "twice); fund weights come from the latest holdings snapshot we could source, and the part "
         "of a fund we could not look through keeps the fund segment default. Links older than 12 "
         "months are flagged stale.")
-    links = ctx.lookthrough.links_frame()
+    links = ctx.book.links_frame()
     st.dataframe(links, hide_index=True, width="stretch", key="links_table", column_config={
         "source": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
         "stale": st.column_config.CheckboxColumn("older than 12 months"),

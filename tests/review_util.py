@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.market_value import PriceQuote
 from exposure.holdings.portfolio import Portfolio, normalise_holdings, usd_cash
-from exposure.model.analysis import Analysis, analyse
 from exposure.model.catalog import Catalog
 from exposure.review.snapshot import Snapshot, build_snapshot
 
@@ -27,8 +28,8 @@ def quotes(prices: Mapping[str, float]) -> dict[str, PriceQuote]:
 
 
 def analysis(catalog: Catalog, rows: Sequence[Mapping[str, Any]], prices: Mapping[str, float],
-             *, cash: float = 0.0, scenario_ids: Sequence[str] | None = None) -> Analysis:
-    return analyse(portfolio(rows, cash), catalog, scenario_ids, quotes=quotes(prices))
+             *, cash: float = 0.0, scenario_ids: Sequence[str] | None = None) -> BookEvaluation:
+    return evaluate_book(portfolio(rows, cash), catalog, scenario_ids, quotes=quotes(prices))
 
 
 def snapshot(catalog: Catalog, rows: Sequence[Mapping[str, Any]], prices: Mapping[str, float],

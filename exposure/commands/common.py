@@ -10,6 +10,15 @@ from typing import Any
 
 import pandas as pd
 
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.result import BookEvaluation
+from exposure.holdings.load import load_portfolio
+from exposure.holdings.market_value import tickers_to_quote
+from exposure.market.result import quotes_from_result, status_line
+from exposure.market.yahoo import price_chain
+from exposure.model.catalog import Catalog, load_catalog
+from exposure.model.engine import normalise_case
+
 
 def add_home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", metavar="DIR",
@@ -52,13 +61,45 @@ def print_table(frame: pd.DataFrame, floatfmt: dict[str, str] | None = None) -> 
     sys.stdout.write(shown.to_string(index=False) + "\n")
 
 
-def money(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v >= 1e9:
-        return f"{sign}${v / 1e9:,.2f}B"
-    if v >= 1e6:
-        return f"{sign}${v / 1e6:,.2f}M"
-    if v >= 1e3:
-        return f"{sign}${v / 1e3:,.1f}k"
-    return f"{sign}${v:,.0f}"
+CASE_CHOICES = ["adverse", "central", "favourable", "low", "base", "high"]
+
+
+def add_book_options(parser: argparse.ArgumentParser, *, lookthrough: bool = True,
+                     case: bool = True) -> None:
+    """The options every command that evaluates a book shares."""
+    add_portfolio_option(parser)
+    parser.add_argument("--scenario", action="append", metavar="ID",
+                        help="scenario id (repeatable; default: all)")
+    if case:
+        parser.add_argument("--case", choices=CASE_CHOICES, default="central",
+                            help="adverse (the worse end of every shock's range for a holder), "
+                                 "central (default) or favourable; low/base/high are deprecated "
+                                 "aliases of adverse/central/favourable")
+    if lookthrough:
+        parser.add_argument("--look-through", action="store_true",
+                            help="resolve funds into constituents and add stakes and contracts")
+    parser.add_argument("--prices", choices=["reference", "market"], default="reference",
+                        help="reference: the bundled, sourced closes and statement values "
+                             "(default, offline); market: the price chain (cache, Yahoo, "
+                             "reference)")
+
+
+def book_from_args(args: argparse.Namespace, *, second_order: bool = False
+                   ) -> tuple[BookEvaluation, Catalog, str]:
+    """Load the catalog and the book, price it and evaluate it as the options say.
+
+    Returns ``(book, catalog, price status)``; a deprecated case name prints a note on stderr.
+    """
+    case, note = normalise_case(getattr(args, "case", "central"))
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    catalog = load_catalog(home=args.home)
+    portfolio = load_portfolio(args.portfolio)
+    quotes, status = None, "reference prices (bundled, sourced closes) and statement values"
+    if getattr(args, "prices", "reference") == "market":
+        result = price_chain(args.home, catalog=catalog).latest(tickers_to_quote(portfolio))
+        quotes, status = quotes_from_result(result), status_line(result)
+    book = evaluate_book(portfolio, catalog, args.scenario, case=case, quotes=quotes,
+                         lookthrough=bool(getattr(args, "look_through", False)),
+                         second_order=second_order)
+    return book, catalog, status

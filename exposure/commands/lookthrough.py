@@ -6,22 +6,20 @@ import argparse
 from typing import Any
 
 from exposure.commands.common import (
+    add_book_options,
     add_home_option,
-    add_portfolio_option,
-    money,
+    book_from_args,
     print_json,
     print_table,
 )
-from exposure.holdings.load import load_portfolio
-from exposure.lookthrough.analysis import analyse_lookthrough
-from exposure.model.catalog import load_catalog
+from exposure.formatting import money
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lookthrough", help="effective exposure to labs, startups and fund holdings",
                        description="Show what a portfolio holds through its funds' constituents "
                                    "and through the stakes and compute contracts of its holdings.")
-    add_portfolio_option(p)
+    add_book_options(p, lookthrough=False, case=False)
     p.add_argument("--second-order", action="store_true",
                    help="also follow a second hop (e.g. NVDA -> OpenAI -> AMD); cycles count once")
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -35,18 +33,18 @@ def _path(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = load_catalog(home=args.home)
-    portfolio = load_portfolio(args.portfolio)
-    result = analyse_lookthrough(portfolio, catalog, second_order=args.second_order)
+    args.look_through = True
+    result, _, _ = book_from_args(args, second_order=args.second_order)
+    portfolio = result.portfolio
     ents = result.entities
     if args.format == "json":
         print_json({
             "portfolio_name": portfolio.name,
             "total_value_usd": result.evaluation.total_value_usd,
             "second_order": args.second_order,
-            "coverage": result.coverage,
-            "coverage_without_lookthrough": result.coverage_plain,
-            "fund_coverage": result.fund_coverage,
+            "coverage": result.coverage_lookthrough,
+            "coverage_without_lookthrough": result.coverage_direct,
+            "fund_coverage": result.funds.coverage,
             "entities": [
                 {"entity": r.entity, "name": r.name, "direct_usd": r.direct_usd,
                  "indirect_usd": r.indirect_usd, "fund_usd": r.fund_usd,
@@ -67,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
                 | {"share_of_portfolio": ".2f"})
     print("\nindirect = owned through funds and stakes; contract_usd = holding value riding on "
           "compute contracts (not owned)")
-    print(f"coverage: {result.coverage:.1%} of portfolio value has exposure from profiles "
-          f"(direct or looked through); {result.coverage_plain:.1%} without look-through")
-    for fund, cov in result.fund_coverage.items():
+    print(f"coverage: {result.coverage_lookthrough:.1%} of portfolio value has exposure from "
+          f"profiles (direct or looked through); {result.coverage_direct:.1%} without "
+          "look-through")
+    for fund, cov in result.funds.coverage.items():
         print(f"  {fund}: {cov:.1%} of the fund looked through, the rest at the segment default")
     if result.links.scaled:
         print(f"contract shares scaled to 100% of revenue for: {', '.join(result.links.scaled)}")

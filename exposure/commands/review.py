@@ -25,13 +25,14 @@ from typing import Any
 import pandas as pd
 
 from exposure.commands.common import (
+    add_book_options,
     add_home_option,
-    add_portfolio_option,
-    money,
+    book_from_args,
     print_json,
     print_table,
 )
 from exposure.errors import ExposureError
+from exposure.formatting import money
 from exposure.review.snapshot import SnapshotInfo, as_utc
 
 CLOCK_ENV = "EXPOSURE_NOW"
@@ -60,15 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = actions.add_parser("snapshot", help="record the portfolio, prices, scenarios and results",
                            description="Evaluate a portfolio and append a snapshot to the "
                                        "review store (<home>/review.sqlite).")
-    add_portfolio_option(s)
+    add_book_options(s)
     s.add_argument("--note", default="", help="free-text note stored with the snapshot")
     s.add_argument("--author", default="", help="who took it (optional)")
-    s.add_argument("--scenario", action="append", metavar="ID",
-                   help="scenario id (repeatable; default: all)")
-    s.add_argument("--case", choices=["low", "base", "high"], default="base")
-    s.add_argument("--prices", choices=["reference", "market"], default="reference",
-                   help="reference: the bundled sourced closes (default); market: the price "
-                        "cache / Yahoo chain (honours EXPOSURE_OFFLINE)")
     add_home_option(s)
     s.set_defaults(func=run_snapshot)
 
@@ -104,36 +99,20 @@ def _add_report_parser(sub: argparse._SubParsersAction, name: str, alias: bool =
     r.set_defaults(func=run_report)
 
 
-def _analysis(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    from exposure.holdings.load import load_portfolio
-    from exposure.model.analysis import analyse
-    from exposure.model.catalog import load_catalog
-
-    catalog = load_catalog(home=args.home)
-    portfolio = load_portfolio(args.portfolio)
-    quotes, status = None, "reference prices (bundled, sourced closes)"
-    if args.prices == "market":
-        from exposure.market.yahoo import price_chain, quotes_from_result, status_line
-
-        listed = portfolio.holdings[portfolio.holdings["kind"].isin(["listed", "fund"])]
-        result = price_chain(args.home, catalog=catalog).latest(
-            list(dict.fromkeys(listed["symbol"].str.strip().str.upper())))
-        quotes, status = quotes_from_result(result), status_line(result)
-    return analyse(portfolio, catalog, args.scenario, quotes=quotes, case=args.case), catalog, status
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
     from exposure.review.store import take_snapshot
 
     clock = cli_clock()
-    analysis, catalog, status = _analysis(args)
-    info = take_snapshot(analysis, catalog, note=args.note, author=args.author, home=args.home,
+    book, catalog, status = book_from_args(args)
+    info = take_snapshot(book, catalog, note=args.note, author=args.author, home=args.home,
                          now=clock, price_status=status)
     print(f"snapshot #{info.id} taken {info.taken_at.isoformat()} ({info.week}): "
           f"{info.portfolio_name}, value {money(info.total_value_usd)}, "
           f"{info.holdings_count} holdings, {len(info.scenario_ids)} scenarios")
-    if analysis.unvalued:
-        print(f"unvalued (no price and no stated value): {', '.join(analysis.unvalued)}")
+    if book.unvalued:
+        print(f"unvalued (no price and no stated value): {', '.join(book.unvalued)}")
     return 0
 
 

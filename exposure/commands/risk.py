@@ -12,15 +12,13 @@ from __future__ import annotations
 import argparse
 
 from exposure.commands.common import (
+    add_book_options,
     add_home_option,
-    add_portfolio_option,
-    money,
+    book_from_args,
     print_json,
     print_table,
 )
-from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import analyse
-from exposure.model.catalog import load_catalog
+from exposure.formatting import money
 from exposure.model.uncertainty import check_draws, contribution_frame, simulate
 
 TORNADO_ROWS_SHOWN = 10
@@ -30,13 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("risk", help="Monte Carlo VaR / expected shortfall over scenario ranges",
                        description="Draw scenarios and their shock ranges; report VaR, expected "
                                    "shortfall, a sensitivity tornado and contributions to ES.")
-    add_portfolio_option(p)
+    add_book_options(p, case=False)
     p.add_argument("--draws", type=int, default=20_000, metavar="N",
                    help="number of Monte Carlo draws (default: 20000, at most 2000000)")
     p.add_argument("--seed", type=int, default=42, metavar="S",
                    help="random seed (default: 42); same seed, same result")
-    p.add_argument("--scenario", action="append", metavar="ID",
-                   help="scenario id (repeatable; default: all)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     add_home_option(p)
     p.set_defaults(func=run)
@@ -44,17 +40,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     draws = check_draws(args.draws)  # fail fast, before loading anything
-    catalog = load_catalog(home=args.home)
-    portfolio = load_portfolio(args.portfolio)
-    analysis = analyse(portfolio, catalog, args.scenario)
-    ev = analysis.evaluation
-    result = simulate(analysis.profiles, ev.market_value, ev.scenarios,
-                      draws=draws, seed=args.seed)
-    contrib = contribution_frame(result, analysis.profiles)
+    book, _, _ = book_from_args(args)
+    portfolio, ev = book.portfolio, book.evaluation
+    result = simulate(book.profiles, ev.market_value, ev.scenarios, draws=draws, seed=args.seed,
+                      operator=book.operator)
+    contrib = contribution_frame(result, book.profiles)
     if args.format == "json":
         print_json({
             "portfolio_name": portfolio.name,
             "total_value_usd": ev.total_value_usd,
+            "look_through": book.lookthrough_on,
+            "horizon": "the scenarios' horizons (12-24 months)",
             "draws": result.draws,
             "seed": result.seed,
             "var_95": result.var_95,
@@ -83,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print("note: scenario probabilities summed above 1 and were normalised")
     moving = result.tornado[result.tornado["swing_usd"] > 0].head(TORNADO_ROWS_SHOWN)
     if len(moving):
-        print("\ntornado (one channel from low to high, the others at base; USD):")
+        print("\ntornado (one channel from its adverse to its favourable end, the others "
+              "central; USD):")
         print_table(moving, {c: ",.0f" for c in ("low_usd", "base_usd", "high_usd", "swing_usd")})
     print("\ncontribution to 95% expected shortfall (USD, losses positive):")
     shown = contrib[["symbol", "name", "profile_source", "es_95_usd", "share_of_es"]]

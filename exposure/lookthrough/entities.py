@@ -16,7 +16,7 @@ and skip any path that returns to the node it started from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -45,13 +45,13 @@ def _link_dates(catalog: Catalog) -> dict[tuple[str, str, str], date]:
     return dates
 
 
-def collect_paths(analysis: Any, catalog: Catalog, lm: LinkMatrix,
+def collect_paths(symbols: Sequence[str], mv: np.ndarray, catalog: Catalog, lm: LinkMatrix,
                   fund_weights: Mapping[str, Mapping[str, float]],
                   second_order: bool = False) -> list[dict[str, Any]]:
-    """Every path from a valued holding to an entity (see the module docstring)."""
+    """Every path from a valued holding (``symbols[i]`` worth ``mv[i]`` USD) to an entity
+    (see the module docstring)."""
     hrow = {h: r for r, h in enumerate(lm.holders)}
     dates = _link_dates(catalog)
-    mv = analysis.evaluation.market_value
     paths: list[dict[str, Any]] = []
 
     def add(holder: str, entity: str, kind: str, share: float, mv_i: float, via: list[str],
@@ -71,7 +71,7 @@ def collect_paths(analysis: Any, catalog: Catalog, lm: LinkMatrix,
                 out.append((t, "contract", float(lm.revenue_share[r, c])))
         return out
 
-    for i, symbol in enumerate(analysis.profiles.symbols):
+    for i, symbol in enumerate(symbols):
         mv_i = float(mv[i])
         if not mv_i > 0:
             continue
@@ -102,7 +102,7 @@ def collect_paths(analysis: Any, catalog: Catalog, lm: LinkMatrix,
     return paths
 
 
-def entities_frame(analysis: Any, catalog: Catalog, lm: LinkMatrix,
+def entities_frame(symbols: Sequence[str], mv: np.ndarray, catalog: Catalog, lm: LinkMatrix,
                    fund_weights: Mapping[str, Mapping[str, float]], second_order: bool,
                    total_value_usd: float, today: date | None = None
                    ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
@@ -125,10 +125,9 @@ def entities_frame(analysis: Any, catalog: Catalog, lm: LinkMatrix,
     ========================  ===================================================================
     """
     today = today or date.today()
-    paths = collect_paths(analysis, catalog, lm, fund_weights, second_order)
-    mv = analysis.evaluation.market_value
+    paths = collect_paths(symbols, mv, catalog, lm, fund_weights, second_order)
     direct: dict[str, float] = {}
-    for i, symbol in enumerate(analysis.profiles.symbols):
+    for i, symbol in enumerate(symbols):
         c = catalog.company_for_symbol(str(symbol))
         if c is not None and mv[i] > 0 and str(symbol) not in fund_weights:
             direct[c.id] = direct.get(c.id, 0.0) + float(mv[i])

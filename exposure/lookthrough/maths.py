@@ -9,7 +9,10 @@ Nodes are issuers that take part in a link. For holders h and targets t::
     dc[t,s] = max(revenue_change[t,s], -1)                      t's compute demand change
               (a lab's revenue scales with the compute it deploys, so its demand moves 1:1)
 
-    first order:   lt[h,s] = sum_t E[h,t] vc[t,s] + k[h] F[h,t] dc[t,s]
+    a[h,t,H]= share of the horizon [today, today + H months] in which the contract delivers
+              ([start_date, start_date + term_years]; 1 when neither is known)
+
+    first order:   lt[h,s] = sum_t E[h,t] vc[t,s] + k[h] a[h,t,H_s] F[h,t] dc[t,s]
                            = (M1 @ D)[h,s]    with M1 = [E | k*F], D = [vc ; dc]
     second order:  M2 = E @ M1[rows of the targets that are holders], with the entries of
                    paths that return to h itself set to 0 (a cycle counts once, at first order)
@@ -23,30 +26,36 @@ elasticity 1, and their look-through rows are ``W @ lt``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
-from exposure.model.engine import VALUE_FLOOR
 from exposure.model.schema import Fund, Link
 
-_SCRATCH = threading.local()
-
-
-def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """A per-thread work buffer reused across evaluations (fresh large arrays cost page faults;
-    a slider move should not pay for them). Never returned to callers."""
-    store = _SCRATCH.__dict__.setdefault("buffers", {})
-    buf = store.get(name)
-    if buf is None or buf.shape != shape:
-        buf = store[name] = np.empty(shape)
-    return buf
-
+DAYS_PER_MONTH = 365.25 / 12
 
 MAX_FUND_DEPTH = 4
 """Funds inside funds are resolved this many levels deep; deeper weight is not looked through."""
+
+
+@dataclass(frozen=True)
+class ContractTerm:
+    """One contract link's place in the matrix, its revenue share and when it delivers."""
+
+    row: int
+    col: int
+    share: float
+    start: date | None
+    end: date | None
+
+    def active_share(self, today: date, horizon_months: int) -> float:
+        """Share of ``[today, today + horizon]`` inside ``[start, end]`` (open ends open)."""
+        stop = today + timedelta(days=horizon_months * DAYS_PER_MONTH)
+        lo = max(today, self.start) if self.start else today
+        hi = min(stop, self.end) if self.end else stop
+        return max(0.0, (hi - lo).days) / max(1, (stop - today).days)
 
 
 @dataclass(frozen=True)
@@ -65,15 +74,27 @@ class LinkMatrix:
     holder_elasticity: np.ndarray
     target_holder_row: np.ndarray
     scaled: tuple[str, ...] = ()
+    contracts: tuple[ContractTerm, ...] = ()
 
-    @property
-    def first_order(self) -> np.ndarray:
-        """``M1 = [E | k*F]``, (Hn, 2T)."""
-        return np.hstack([self.equity, self.holder_elasticity[:, None] * self.revenue_share])
+    def active_revenue_share(self, horizon_months: int | None, today: date) -> np.ndarray:
+        """``a * F`` for a horizon (``F`` itself when ``horizon_months`` is None), (Hn, T)."""
+        if horizon_months is None:
+            return self.revenue_share
+        out = np.zeros_like(self.revenue_share)
+        for term in self.contracts:
+            out[term.row, term.col] += term.share * term.active_share(today, horizon_months)
+        return out
 
-    def combined(self, second_order: bool = False) -> np.ndarray:
+    def first_order(self, horizon_months: int | None = None,
+                    today: date | None = None) -> np.ndarray:
+        """``M1 = [E | k*a*F]``, (Hn, 2T)."""
+        f = self.active_revenue_share(horizon_months, today or date.today())
+        return np.hstack([self.equity, self.holder_elasticity[:, None] * f])
+
+    def combined(self, second_order: bool = False, horizon_months: int | None = None,
+                 today: date | None = None) -> np.ndarray:
         """``M1`` (first order) or ``M1 + M2`` (second order, cycles dropped), (Hn, 2T)."""
-        m1 = self.first_order
+        m1 = self.first_order(horizon_months, today)
         if not second_order or not len(self.targets):
             return m1
         via = np.zeros((len(self.targets), m1.shape[1]))
@@ -88,12 +109,6 @@ class LinkMatrix:
                 m2[r, u] = 0.0
                 m2[r, len(self.targets) + u] = 0.0
         return m1 + m2
-
-
-def sparse_links(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(rows, cols, vals)`` of a link matrix's non-zeros, rows sorted (for :func:`coo_matmul`)."""
-    rows, cols = np.nonzero(matrix)
-    return rows, cols, matrix[rows, cols]
 
 
 def build_link_matrix(
@@ -121,74 +136,22 @@ def build_link_matrix(
             revenue[r, c] += link.revenue_share or 0.0
     totals = revenue.sum(axis=1)
     over = totals > 1.0
-    revenue[over] /= totals[over, None]
+    scale = np.where(over, 1.0 / np.where(over, totals, 1.0), 1.0)
+    revenue *= scale[:, None]
+    contracts = []
+    for link in links:
+        if link.kind != "contract":
+            continue
+        r, c = hi[link.holder], ti[link.target]
+        end = (link.start_date + timedelta(days=link.term_years * 365.25)
+               if link.start_date and link.term_years else None)
+        contracts.append(ContractTerm(r, c, (link.revenue_share or 0.0) * float(scale[r]),
+                                      link.start_date, end))
     k = np.array([elasticity.get(h, 1.0) for h in holders], dtype=float)
     rows = np.array([hi.get(t, -1) for t in targets], dtype=int)
     return LinkMatrix(holders, targets, equity, revenue, k, rows,
-                      tuple(h for h, o in zip(holders, over, strict=True) if o))
-
-
-def target_drivers(revenue_change: np.ndarray, value_change: np.ndarray) -> np.ndarray:
-    """``D = [vc ; max(rc, -1)]``, (2T, S), from the targets' own evaluation."""
-    return np.vstack([value_change, np.maximum(revenue_change, VALUE_FLOOR)])
-
-
-def holder_lookthrough(matrix: np.ndarray, drivers: np.ndarray) -> np.ndarray:
-    """``lt = M @ D``: look-through value change per holder node and scenario, (Hn, S)."""
-    return matrix @ drivers
-
-
-def lookthrough_value_change(
-    value_change: np.ndarray,
-    holder_row: np.ndarray,
-    holder_lt: np.ndarray,
-    *,
-    with_lt: bool = True,
-    inplace: bool = False,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Add each holding's look-through to its direct value change.
-
-    ``holder_row[h]`` is holding h's row in ``holder_lt`` (-1: no links). Returns
-    ``(value_change_lt, lt)`` with ``value_change_lt = max(value_change + lt, -1)``; only rows
-    with links are touched, so the others keep ``value_change`` bit for bit. ``lt`` (H, S) is
-    None when ``with_lt`` is false; ``inplace`` updates ``value_change`` itself (for arrays the
-    caller owns, e.g. a fresh evaluation) instead of a copy.
-    """
-    out = value_change if inplace else value_change.copy()
-    lt = np.zeros_like(value_change) if with_lt else None
-    rows = np.flatnonzero(holder_row >= 0)
-    if len(rows) and holder_lt.size:
-        add = holder_lt[holder_row[rows]]
-        out[rows] = np.maximum(out[rows] + add, VALUE_FLOOR)
-        if lt is not None:
-            lt[rows] = add
-    return out, lt
-
-
-def lookthrough_impact(impact: np.ndarray, value_change_lt: np.ndarray, market_value: np.ndarray,
-                       holder_row: np.ndarray, *, inplace: bool = False) -> np.ndarray:
-    """``impact_lt[h,s] = value_change_lt[h,s] * market_value[h]``, recomputed only for rows
-    with links (the others are the engine's impact unchanged)."""
-    out = impact if inplace else impact.copy()
-    rows = np.flatnonzero(holder_row >= 0)
-    out[rows] = value_change_lt[rows] * market_value[rows, None]
-    return out
-
-
-def coo_matmul(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, dense: np.ndarray,
-               n_rows: int) -> np.ndarray:
-    """Sparse (COO, rows sorted) times dense: ``out[r] = sum vals * dense[cols]`` per row r.
-
-    The same product as ``M @ D`` for a matrix with few non-zeros (thousands of holders, a few
-    links each), without SciPy.
-    """
-    out = np.zeros((n_rows, dense.shape[1]))
-    if not len(vals):
-        return out
-    contrib = vals[:, None] * dense[cols]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[starts]] = np.add.reduceat(contrib, starts, axis=0)
-    return out
+                      tuple(h for h, o in zip(holders, over, strict=True) if o),
+                      tuple(contracts))
 
 
 def fund_weights(fund_id: str, funds: Mapping[str, Fund], depth: int = 0) -> dict[str, float]:
@@ -230,91 +193,3 @@ def fund_profile(weights: np.ndarray, exposures: np.ndarray, elasticity: np.ndar
     row = w @ (elasticity[:, None] * exposures)
     row = row + max(0.0, 1.0 - covered) * default_elasticity * default_exposures
     return row, covered
-
-
-@dataclass(frozen=True)
-class SparseLinks:
-    """The non-zeros of a holding x driver link matrix (``M`` mapped to holdings), built once
-    per portfolio and used for every evaluation.
-
-    Stored by holding, holdings ordered by their number of links (most first): ``cols[k, i]``,
-    ``vals[k, i]`` is the k-th link of holding ``holdings[i]`` and ``lengths[k]`` how many
-    holdings have more than k links, so pass k touches only those (jagged ELLPACK). Columns
-    index ``D``: t for equity, T + t for contract.
-    """
-
-    holdings: np.ndarray
-    cols: np.ndarray
-    vals: np.ndarray
-    lengths: tuple[int, ...]
-
-    @property
-    def nnz(self) -> int:
-        return int(sum(self.lengths))
-
-    @classmethod
-    def from_matrix(cls, matrix: np.ndarray, holding_of_row: np.ndarray | None = None) -> SparseLinks:
-        """From a dense (rows x 2T) matrix; ``holding_of_row`` maps its rows to holdings."""
-        rows, cols, vals = sparse_links(matrix)
-        holding = np.asarray(holding_of_row)[rows] if holding_of_row is not None else rows
-        holdings, inverse, counts = np.unique(holding, return_inverse=True, return_counts=True)
-        rank = np.empty(len(holdings), dtype=np.intp)
-        rank[np.argsort(-counts, kind="stable")] = np.arange(len(holdings))
-        pos = rank[inverse]                              # position of each link's holding
-        order = np.lexsort((cols, pos))
-        pos, cols, vals = pos[order], cols[order], vals[order]
-        first = np.searchsorted(pos, np.arange(len(holdings)))
-        slot = np.arange(len(pos)) - first[pos]
-        k = int(counts.max()) if len(counts) else 0
-        pc = np.zeros((k, len(holdings)), dtype=np.intp)
-        pv = np.zeros((k, len(holdings)))
-        pc[slot, pos], pv[slot, pos] = cols, vals
-        by_rank = np.sort(counts)[::-1]
-        lengths = tuple(int((by_rank > j).sum()) for j in range(k))
-        ordered = np.empty_like(holdings)
-        ordered[rank] = holdings
-        return cls(ordered, pc, pv, lengths)
-
-    def product(self, drivers: np.ndarray) -> np.ndarray:
-        """``(M @ D)`` for ``holdings`` (in that order), (len(holdings), S)."""
-        return self.accumulate(np.zeros((len(self.holdings), drivers.shape[1])), drivers)
-
-    def accumulate(self, out: np.ndarray, drivers: np.ndarray) -> np.ndarray:
-        """``out += M @ D`` in place, with one scratch buffer (no per-link temporaries)."""
-        buf = _scratch("links.take", out.shape)
-        for cols, vals, n in zip(self.cols, self.vals, self.lengths, strict=True):
-            part = buf[:n]
-            np.take(drivers, cols[:n], axis=0, out=part)
-            part *= vals[:n, None]
-            out[:n] += part
-        return out
-
-
-def apply_lookthrough(value_change: np.ndarray, impact: np.ndarray, market_value: np.ndarray,
-                      links: SparseLinks, drivers: np.ndarray, *, inplace: bool = False
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One step from the engine's arrays to the look-through arrays::
-
-        value_change_lt[h] = max(value_change[h] + (M @ D)[h], -1)    (holdings with links)
-        impact_lt[h]       = value_change_lt[h] * market_value[h]
-
-    Rows without links are untouched (bit for bit). Returns ``(value_change_lt, impact_lt,
-    portfolio_delta)`` with ``portfolio_delta[s] = sum_h impact_lt - impact`` (add it to the
-    engine's ``portfolio_usd``). ``links.product(D)`` gives the look-through part itself.
-    """
-    vc = value_change if inplace else value_change.copy()
-    imp = impact if inplace else impact.copy()
-    r = links.holdings
-    if not len(r):
-        return vc, imp, np.zeros(value_change.shape[1])
-    shape = (len(r), value_change.shape[1])
-    mv = market_value[r]
-    acc = np.take(vc, r, axis=0, out=_scratch("apply.acc", shape))
-    before = mv @ acc
-    links.accumulate(acc, drivers)
-    np.maximum(acc, VALUE_FLOOR, out=acc)
-    vc[r] = acc
-    after = mv @ acc
-    acc *= mv[:, None]
-    imp[r] = acc
-    return vc, imp, after - before

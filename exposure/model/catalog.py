@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from exposure.errors import DataFileError
+from exposure.model.linkfiles import load_funds, load_links
 from exposure.model.schema import (
     TIERS,
     Channel,
@@ -25,6 +26,7 @@ from exposure.model.schema import (
     EventMoves,
     Fund,
     Link,
+    ReferenceFx,
     ReferencePrice,
     Scenario,
     SegmentDefaults,
@@ -79,6 +81,17 @@ class Catalog:
 
     def scenario_ids(self) -> list[str]:
         return list(self.scenarios)
+
+    def segment_elasticity(self, segment: str) -> float:
+        """The valuation elasticity k of a segment (1.0 for an unknown segment)."""
+        seg = self.segments.get(segment)
+        return float(seg.elasticity.value) if seg is not None else 1.0
+
+    def elasticity_for(self, company: Company) -> float:
+        """A company's k: its own override, else its segment's."""
+        if company.elasticity is not None:
+            return float(company.elasticity.value)
+        return self.segment_elasticity(company.segment)
 
     def is_user(self, kind: str, ident: str) -> bool:
         return self.origin.get(f"{kind}:{ident}") == "user"
@@ -287,6 +300,11 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
     if prices_path.exists():
         for price in load_list(ReferencePrice, prices_path):
             prices[price.ticker.upper()] = price
+    fx_path = root / "reference_fx.yaml"
+    if fx_path.exists():
+        for rate in load_list(ReferenceFx, fx_path):
+            as_price = rate.as_price()
+            prices[as_price.ticker] = as_price
 
     problems: list[str] = []
 
@@ -320,11 +338,6 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
                     origin[f"scenario:{scn.id}"] = "user"
                     files[f"scenario:{scn.id}"] = str(path)
                 workspace_file(load_one)
-
-    from exposure.model.linkfiles import (  # local: linkdata imports this module
-        load_funds,
-        load_links,
-    )
 
     links = load_links(root / "links.yaml", companies)
     bundled_funds = [(root / "funds", "bundled")]

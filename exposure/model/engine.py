@@ -7,14 +7,30 @@
     portfolio[s]        = sum_h impact_usd[h,s]
     expected            = sum_s p[s] * portfolio[s]
 
-No Python loops over holdings. :class:`Evaluation` keeps the arrays; tidy frames are built
-on demand so that a slider move does not pay for frames nobody shows.
+With look-through (a :class:`LinkOperator`), holdings that own stakes in, or sell compute to,
+other entities t (labs, startups) add what those entities' own evaluation does to them::
+
+    D[:, s]             = [ vc_t[s] ; max(rc_t[s], -1) ]        (targets' value and demand change)
+    lt[h,s]             = (M_g(s) @ D)[h,s]                    (one sparse product per horizon g)
+    value_change[h,s]   = max(value_change[h,s] + lt[h,s], -1)
+
+``M`` is built in :mod:`exposure.lookthrough.maths`. :func:`value_changes` is the one home of
+this formula: the evaluation, the editor previews, the comparison and every Monte Carlo draw
+call it. No Python loops over holdings. :class:`Evaluation` keeps the arrays; tidy frames are
+built on demand so that a slider move does not pay for frames nobody shows.
+
+**Cases.** Exposures are shares in [0, 1] and elasticities are >= 0, and the floor and the
+look-through step are non-decreasing, so every holding's impact is non-decreasing in every
+shock. The end of a shock's range that is worse for a holder is therefore always its low end:
+``adverse`` takes every shock's low end, ``central`` its base, ``favourable`` its high end, and
+``adverse <= central <= favourable`` holds for every holding and scenario.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -23,15 +39,39 @@ import pandas as pd
 from exposure.errors import UnknownScenarioError
 from exposure.model.catalog import Catalog
 from exposure.model.schema import LAYER_OF_SEGMENT, Scenario
+from exposure.model.sparse import SparseLinks
 
 VALUE_FLOOR = -1.0
 """A holding cannot lose more than all of its value."""
 
-PROFILE = "profile"
-SEGMENT_DEFAULT = "segment default"
-UNCLASSIFIED = "unclassified"
+Case = Literal["adverse", "central", "favourable"]
+CASES: tuple[Case, ...] = ("adverse", "central", "favourable")
+CASE_ALIASES: dict[str, Case] = {"low": "adverse", "base": "central", "high": "favourable"}
+"""Deprecated names (until 2027): they meant the numeric low / base / high end of each range."""
+CASE_HELP = ("Adverse takes the worse end of every shock's range for a holder, central the "
+             "base estimate, favourable the better end.")
 
-Case = Literal["low", "base", "high"]
+DEFAULT_HORIZON_MONTHS = 12
+
+
+def normalise_case(case: str) -> tuple[Case, str | None]:
+    """``(case, note)``: an alias becomes its case, with a deprecation note; unknown raises."""
+    if case in CASES:
+        return case, None  # type: ignore[return-value]
+    if case in CASE_ALIASES:
+        new = CASE_ALIASES[case]
+        return new, f"case '{case}' is deprecated: use '{new}' (same numbers)"
+    raise ValueError(f"unknown case {case!r} (adverse, central or favourable)")
+
+
+class ProfileSource:
+    """Where a holding's exposure row comes from (``ProfileMatrix.profile_source``)."""
+
+    PROFILE = "profile"
+    SEGMENT_DEFAULT = "segment default"
+    UNCLASSIFIED = "unclassified"
+    FUND_LOOKTHROUGH = "fund look-through"
+    """A fund whose exposure is the weighted sum of its constituents' profiles."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +83,7 @@ class ProfileMatrix:
     segments: np.ndarray
     layers: np.ndarray
     profile_source: np.ndarray
-    """``profile`` | ``segment default`` | ``unclassified`` (no exposure assumed)."""
+    """A :class:`ProfileSource` value per holding."""
     exposures: np.ndarray
     """(H, C) shares in [0, 1]."""
     elasticity: np.ndarray
@@ -52,6 +92,16 @@ class ProfileMatrix:
 
     def __len__(self) -> int:
         return len(self.symbols)
+
+
+def horizon_months(horizon: str) -> int:
+    """Months a scenario's ``horizon`` text spans: the last number in it, in months
+    (``"12 months"`` -> 12, ``"12-24 months"`` -> 24, ``"2 years"`` -> 24); 12 when none."""
+    numbers = re.findall(r"\d+(?:\.\d+)?", horizon or "")
+    if not numbers:
+        return DEFAULT_HORIZON_MONTHS
+    value = float(numbers[-1])
+    return max(1, round(value * 12 if "year" in horizon.lower() else value))
 
 
 @dataclass(frozen=True)
@@ -65,9 +115,18 @@ class ScenarioSet:
     base: np.ndarray
     high: np.ndarray
     channel_ids: tuple[str, ...]
+    labels: tuple[str, ...] = ()
+    """Short names (<= 24 characters) for axes and selects; the title when none."""
+    horizons: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """(S,) horizon in months (contracts count only inside it)."""
 
-    def shocks(self, case: Case = "base") -> np.ndarray:
-        return {"low": self.low, "base": self.base, "high": self.high}[case]
+    def shocks(self, case: str = "central") -> np.ndarray:
+        """(S, C) shocks of a case (aliases low/base/high accepted)."""
+        name, _ = normalise_case(case)
+        return {"adverse": self.low, "central": self.base, "favourable": self.high}[name]
+
+    def label(self, index: int) -> str:
+        return self.labels[index] if self.labels else self.titles[index]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -89,16 +148,14 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
     source = np.empty(n, dtype=object)
     seg_override = holdings["segment"].tolist() if "segment" in holdings else [""] * n
     given_names = holdings["name"].tolist() if "name" in holdings else [""] * n
-    # One pass over distinct symbols (a lookup table), not an evaluation loop.
+    # One pass over the holdings (a lookup table), not an evaluation loop.
     for i, symbol in enumerate(holdings["symbol"].tolist()):
         company = catalog.company_for_symbol(str(symbol))
         if company is not None:
             names[i] = company.name
             segments[i] = company.segment
-            source[i] = PROFILE
-            seg = catalog.segments.get(company.segment)
-            k = company.elasticity or (seg.elasticity if seg else None)
-            elasticity[i] = k.value if k is not None else 1.0
+            source[i] = ProfileSource.PROFILE
+            elasticity[i] = catalog.elasticity_for(company)
             for ch, exp in company.exposures.items():
                 exposures[i, col[ch]] = exp.value
             continue
@@ -107,11 +164,11 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
         seg = catalog.segments.get(seg_id)
         if seg is None:
             segments[i] = seg_id or "unclassified"
-            source[i] = UNCLASSIFIED
+            source[i] = ProfileSource.UNCLASSIFIED
             continue
         segments[i] = seg_id
-        source[i] = SEGMENT_DEFAULT
-        elasticity[i] = seg.elasticity.value
+        source[i] = ProfileSource.SEGMENT_DEFAULT
+        elasticity[i] = catalog.segment_elasticity(seg_id)
         for ch, exp in seg.exposures.items():
             exposures[i, col[ch]] = exp.value
     layers = np.array([LAYER_OF_SEGMENT.get(s, "Other") for s in segments], dtype=object)
@@ -126,7 +183,7 @@ def build_scenario_set(scenarios: Sequence[Scenario], channel_ids: Sequence[str]
     """Stack scenarios into (S, C) low/base/high matrices (absent channels are 0)."""
     col = {c: i for i, c in enumerate(channel_ids)}
     s = len(scenarios)
-    mats = {case: np.zeros((s, len(channel_ids))) for case in ("low", "base", "high")}
+    mats = {end: np.zeros((s, len(channel_ids))) for end in ("low", "base", "high")}
     for j, scn in enumerate(scenarios):
         for ch, shock in scn.shocks.items():
             mats["low"][j, col[ch]] = shock.low
@@ -138,6 +195,8 @@ def build_scenario_set(scenarios: Sequence[Scenario], channel_ids: Sequence[str]
         probabilities=np.array([x.probability.value for x in scenarios], dtype=float),
         low=mats["low"], base=mats["base"], high=mats["high"],
         channel_ids=tuple(channel_ids),
+        labels=tuple(x.label or x.title for x in scenarios),
+        horizons=np.array([horizon_months(x.horizon) for x in scenarios], dtype=np.int64),
     )
 
 
@@ -164,21 +223,73 @@ def effective_probabilities(p: np.ndarray) -> tuple[np.ndarray, bool]:
     return p, False
 
 
-def evaluate_arrays(
+@dataclass(frozen=True)
+class LinkOperator:
+    """The look-through step for one book: which holdings carry links and what they link to.
+
+    ``links[g]`` is the holding x driver matrix for horizon ``horizons[g]`` (months; contracts
+    count only for the part of that horizon they deliver in); driver columns are the targets'
+    value change (first T) and demand change (next T). ``target_exposures`` (T, C) and
+    ``target_elasticity`` (T,) are the targets' own profiles.
+    """
+
+    horizons: tuple[int, ...]
+    links: tuple[SparseLinks, ...]
+    target_exposures: np.ndarray
+    target_elasticity: np.ndarray
+
+    @property
+    def holdings(self) -> np.ndarray:
+        """Holdings (row indices) with at least one link, for any horizon."""
+        if not self.links:
+            return np.zeros(0, dtype=np.intp)
+        return np.unique(np.concatenate([s.holdings for s in self.links]))
+
+    def group_of(self, months: np.ndarray) -> np.ndarray:
+        """Index into ``horizons`` for each horizon in ``months`` (the nearest one)."""
+        h = np.asarray(self.horizons)
+        return np.abs(np.asarray(months)[:, None] - h[None, :]).argmin(axis=1)
+
+
+def target_drivers(shocks: np.ndarray, operator: LinkOperator) -> np.ndarray:
+    """``D = [vc_t ; max(rc_t, -1)]``, (2T, S): the targets' value and demand change."""
+    rc = operator.target_exposures @ shocks.T
+    vc = np.maximum(operator.target_elasticity[:, None] * rc, VALUE_FLOOR)
+    return np.vstack([vc, np.maximum(rc, VALUE_FLOOR)])
+
+
+def value_changes(
     exposures: np.ndarray,
     elasticity: np.ndarray,
-    market_value: np.ndarray,
     shocks: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The core maths on plain arrays: (revenue_change, value_change, impact_usd), each (H, S).
+    operator: LinkOperator | None = None,
+    horizons: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The formula (module docstring) on plain arrays, for (S, C) ``shocks``.
 
-    ``exposures`` (H, C), ``elasticity`` (H,), ``market_value`` (H,), ``shocks`` (S, C).
+    Returns ``(revenue_change, value_change, lookthrough)``, each (H, S): ``value_change``
+    includes the look-through step when ``operator`` is given (``lookthrough`` is then the
+    added part before the floor; None without an operator). ``horizons`` (S,) months per
+    column selects the contract matrix (default: the operator's first horizon).
     """
     revenue_change = exposures @ shocks.T
     value_change = elasticity[:, None] * revenue_change
     np.maximum(value_change, VALUE_FLOOR, out=value_change)
-    impact = value_change * market_value[:, None]
-    return revenue_change, value_change, impact
+    if operator is None or not operator.links:
+        return revenue_change, value_change, None
+    drivers = target_drivers(shocks, operator)
+    lookthrough = np.zeros_like(value_change)
+    groups = (np.zeros(shocks.shape[0], dtype=np.intp) if horizons is None
+              else operator.group_of(horizons))
+    for g, links in enumerate(operator.links):
+        cols = np.flatnonzero(groups == g)
+        if not len(cols) or not len(links.holdings):
+            continue
+        part = links.product(drivers[:, cols] if len(cols) < shocks.shape[0] else drivers)
+        lookthrough[np.ix_(links.holdings, cols)] = part
+    rows = operator.holdings
+    value_change[rows] = np.maximum(value_change[rows] + lookthrough[rows], VALUE_FLOOR)
+    return revenue_change, value_change, lookthrough
 
 
 @dataclass(frozen=True)
@@ -197,6 +308,9 @@ class Evaluation:
     expected_impact_usd: float
     total_value_usd: float
     shocks: np.ndarray
+    case: Case = "central"
+    lookthrough: np.ndarray | None = None
+    """(H, S) value change added by stakes and contracts (before the floor); None when off."""
 
     @property
     def impact_pct(self) -> np.ndarray:
@@ -204,6 +318,11 @@ class Evaluation:
         if self.total_value_usd <= 0:
             return np.zeros_like(self.portfolio_usd)
         return self.portfolio_usd / self.total_value_usd
+
+    @property
+    def expected_pct(self) -> float:
+        """Probability-weighted impact as a fraction of total value (0 for an empty book)."""
+        return self.expected_impact_usd / self.total_value_usd if self.total_value_usd > 0 else 0.0
 
     def scenario_index(self, scenario_id: str) -> int:
         try:
@@ -239,11 +358,13 @@ class Evaluation:
                             columns=list(self.scenarios.ids))
 
     def portfolio_frame(self) -> pd.DataFrame:
-        """One row per scenario: ``scenario``, ``title``, ``impact_usd``, ``impact_pct``
-        (fraction of total value), ``probability`` (as used, after any normalisation)."""
+        """One row per scenario: ``scenario``, ``title``, ``label``, ``impact_usd``,
+        ``impact_pct`` (fraction of total value), ``probability`` (as used)."""
+        s = self.scenarios
         return pd.DataFrame({
-            "scenario": list(self.scenarios.ids),
-            "title": list(self.scenarios.titles),
+            "scenario": list(s.ids),
+            "title": list(s.titles),
+            "label": [s.label(i) for i in range(len(s))],
             "impact_usd": self.portfolio_usd,
             "impact_pct": self.impact_pct,
             "probability": self.probabilities,
@@ -259,8 +380,8 @@ class Evaluation:
         """Per holding x channel for one scenario.
 
         Columns: ``symbol``, ``channel``, ``exposure``, ``shock``, ``contribution_usd``.
-        Contributions sum to the unclipped impact; :meth:`floor_adjustment_usd` holds the
-        difference the -100% floor makes.
+        Contributions sum to the unclipped direct impact; :meth:`lookthrough_usd` and
+        :meth:`floor_adjustment_usd` hold the rest.
         """
         j = self.scenario_index(scenario_id)
         contrib = self.contributions(scenario_id)
@@ -273,10 +394,17 @@ class Evaluation:
             "contribution_usd": contrib.ravel(),
         })
 
+    def lookthrough_usd(self, scenario_id: str) -> np.ndarray:
+        """(H,) USD the look-through step adds before the floor (zeros when off)."""
+        if self.lookthrough is None:
+            return np.zeros(len(self.market_value))
+        return self.lookthrough[:, self.scenario_index(scenario_id)] * self.market_value
+
     def floor_adjustment_usd(self, scenario_id: str) -> np.ndarray:
         """(H,) USD added back by the -100% floor (0 where the floor does not bind)."""
         j = self.scenario_index(scenario_id)
-        return self.impact_usd[:, j] - self.contributions(scenario_id).sum(axis=1)
+        return (self.impact_usd[:, j] - self.contributions(scenario_id).sum(axis=1)
+                - self.lookthrough_usd(scenario_id))
 
 
 def _repeat_labels(labels: np.ndarray, times: int) -> pd.Categorical:
@@ -296,18 +424,23 @@ def evaluate(
     market_value_usd: np.ndarray,
     scenarios: ScenarioSet,
     *,
-    case: Case = "base",
+    case: str = "central",
     cash_usd: float = 0.0,
+    operator: LinkOperator | None = None,
 ) -> Evaluation:
     """Evaluate every holding under every scenario (see the module docstring)."""
+    name, _ = normalise_case(case)
     mv = np.nan_to_num(np.asarray(market_value_usd, dtype=float), nan=0.0)
-    shocks = scenarios.shocks(case)
-    rev, vc, impact = evaluate_arrays(profiles.exposures, profiles.elasticity, mv, shocks)
+    shocks = scenarios.shocks(name)
+    horizons = scenarios.horizons if len(scenarios.horizons) == len(scenarios) else None
+    rev, vc, lt = value_changes(profiles.exposures, profiles.elasticity, shocks, operator,
+                                horizons)
+    impact = vc * mv[:, None]
     portfolio = impact.sum(axis=0)
     p, normalised = effective_probabilities(scenarios.probabilities)
     return Evaluation(
         profiles=profiles, scenarios=scenarios, market_value=mv, revenue_change=rev,
         value_change=vc, impact_usd=impact, portfolio_usd=portfolio, probabilities=p,
         probabilities_normalised=normalised, expected_impact_usd=float(p @ portfolio),
-        total_value_usd=float(mv.sum() + cash_usd), shocks=shocks,
+        total_value_usd=float(mv.sum() + cash_usd), shocks=shocks, case=name, lookthrough=lt,
     )

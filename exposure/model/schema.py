@@ -310,6 +310,30 @@ class ReferencePrice(Strict):
     basis: str | None = None
 
 
+class ReferenceFx(Strict):
+    """A bundled, sourced exchange rate (``data/reference_fx.yaml``): USD per one unit."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    usd_per_unit: FiniteFloat
+    as_of: date
+    source: Url
+    tier: Tier
+    basis: str | None = None
+
+    @field_validator("usd_per_unit")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("an exchange rate must be positive")
+        return value
+
+    def as_price(self) -> ReferencePrice:
+        """The rate as the reference close of Yahoo's ``<CCY>USD=X`` ticker."""
+        return ReferencePrice(ticker=f"{self.currency}USD=X", close=self.usd_per_unit,
+                              currency="USD", as_of=self.as_of, source=self.source,
+                              tier=self.tier, basis=self.basis)
+
+
 # ----------------------------------------------------------------------------- look-through
 # Appended for issue 8 (look-through): links between issuers (data/links.yaml) and fund
 # constituents (data/funds/*.yaml, the workspace's funds/*.yaml).

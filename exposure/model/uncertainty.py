@@ -19,10 +19,12 @@ u[d, c]          -> shock x[d, c] ~ Triangular(low[s,c], base[s,c], high[s,c]) b
 
 ``p`` are :func:`exposure.model.engine.effective_probabilities` (normalised when they sum above 1).
 
-**Evaluation** per draw, exactly the engine's maths (:func:`exposure.model.engine.evaluate_arrays`):
+**Evaluation** per draw is the engine's one formula (:func:`exposure.model.engine.value_changes`,
+with the book's look-through step when it is on; each draw uses the contract horizon of the
+scenario drawn):
 
 ```
-value_change[d,h] = max(k[h] * sum_c e[h,c] * x[d,c], -1)
+value_change[d,h] = max(k[h] * sum_c e[h,c] * x[d,c], -1)   (+ look-through, floored again)
 pnl[d]            = sum_h value_change[d,h] * market_value[h]          (USD, gains positive)
 ```
 
@@ -56,11 +58,12 @@ import pandas as pd
 
 from exposure.errors import ExposureError
 from exposure.model.engine import (
-    VALUE_FLOOR,
+    DEFAULT_HORIZON_MONTHS,
+    LinkOperator,
     ProfileMatrix,
     ScenarioSet,
     effective_probabilities,
-    evaluate_arrays,
+    value_changes,
 )
 
 MAX_DRAWS = 2_000_000
@@ -185,12 +188,10 @@ def _draw_chunk(rng: np.random.Generator, n: int, p: np.ndarray, low: np.ndarray
     return scen, triangular_shocks(u[:, 1:], low[scen], base[scen], high[scen])
 
 
-def _value_change(shocks: np.ndarray, exposures: np.ndarray, elasticity: np.ndarray) -> np.ndarray:
-    """(n, H) ``max(k[h] * sum_c e[h,c] x[d,c], -1)`` (the engine's order of operations)."""
-    vc = shocks @ exposures.T
-    vc *= elasticity
-    np.maximum(vc, VALUE_FLOOR, out=vc)
-    return vc
+def _value_change(shocks: np.ndarray, exposures: np.ndarray, elasticity: np.ndarray,
+                  operator: LinkOperator | None, horizons: np.ndarray | None) -> np.ndarray:
+    """(n, H) value change per draw and holding: the engine's formula, transposed."""
+    return value_changes(exposures, elasticity, shocks, operator, horizons)[1].T
 
 
 def tile_draws(holdings: int) -> int:
@@ -228,6 +229,7 @@ def simulate(
     draws: int = 20_000,
     seed: int = 42,
     chunk: int | None = None,
+    operator: LinkOperator | None = None,
 ) -> RiskResult:
     """Monte Carlo distribution of the portfolio's USD value change (module docstring).
 
@@ -244,6 +246,9 @@ def simulate(
     chunk
         Draws per block of random numbers (rounded up to whole tiles, see
         :func:`tile_draws`); default :data:`CHUNK_DRAWS`. The result does not depend on it.
+    operator
+        The book's look-through step (:class:`exposure.model.engine.LinkOperator`), so that
+        stakes and contracts move with every draw as they do in the evaluation.
     """
     draws = check_draws(draws)
     mv = np.nan_to_num(np.asarray(market_value, dtype=float), nan=0.0)
@@ -258,6 +263,9 @@ def simulate(
     low, base, high = (np.vstack([m, zero]) for m in (scenarios.low, scenarios.base,
                                                         scenarios.high))
     e, k = profiles.exposures, profiles.elasticity
+    months = np.append(scenarios.horizons if len(scenarios.horizons) == len(scenarios)
+                       else np.full(len(scenarios), DEFAULT_HORIZON_MONTHS),
+                       DEFAULT_HORIZON_MONTHS)  # last: "no change"
 
     rng = np.random.default_rng(seed)
     pnl = np.empty(draws)
@@ -268,7 +276,8 @@ def simulate(
         scen[start:stop], shocks[start:stop] = _draw_chunk(rng, stop - start, p, low, base, high)
         for t in range(start, stop, tile):
             end = min(t + tile, stop)
-            pnl[t:end] = _value_change(shocks[t:end], e, k) @ mv
+            pnl[t:end] = _value_change(shocks[t:end], e, k, operator,
+                                       months[scen[t:end]]) @ mv
 
     order = np.argsort(pnl, kind="stable")
     var95, es95, tail95 = var_es(pnl, 0.95, order)
@@ -276,7 +285,8 @@ def simulate(
     contrib = np.zeros(len(profiles))
     for start in range(0, len(tail95), tile):  # the tail's holding impacts, tile by tile
         rows = tail95[start:start + tile]
-        contrib -= (_value_change(shocks[rows], e, k) * mv).sum(axis=0)
+        contrib -= (_value_change(shocks[rows], e, k, operator, months[scen[rows]])
+                    * mv).sum(axis=0)
     contrib /= len(tail95)
 
     counts = np.bincount(scen + 1, minlength=len(scenarios) + 1)
@@ -288,7 +298,7 @@ def simulate(
         scenario_counts={**{sid: int(n) for sid, n in zip(scenarios.ids, counts[1:], strict=True)},
                          NO_CHANGE: int(counts[0])},
         draws=draws, seed=seed, mean_usd=float(pnl.mean()), probabilities_normalised=normalised,
-        tornado=tornado(profiles, mv, scenarios),
+        tornado=tornado(profiles, mv, scenarios, operator=operator),
     )
 
 
@@ -297,19 +307,22 @@ def tornado(
     market_value: np.ndarray,
     scenarios: ScenarioSet,
     scenario_id: str | None = None,
+    *,
+    operator: LinkOperator | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity, per scenario x channel (deterministic).
 
     For scenario ``s`` and channel ``c``, every other channel stays at its base shock and
-    ``x[s,c]`` moves alone from ``low[s,c]`` to ``high[s,c]``::
+    ``x[s,c]`` moves alone from its adverse end ``low[s,c]`` to its favourable end
+    ``high[s,c]``::
 
-        low_usd  = portfolio impact with x[s,c] = low[s,c]
-        base_usd = portfolio[s] at the base case (the same for every channel of s)
-        high_usd = portfolio impact with x[s,c] = high[s,c]
+        low_usd  = portfolio impact with x[s,c] at its adverse end
+        base_usd = portfolio[s] in the central case (the same for every channel of s)
+        high_usd = portfolio impact with x[s,c] at its favourable end
         swing_usd = high_usd - low_usd  (>= 0)
 
-    The impact is non-decreasing in each shock (k >= 0, e >= 0, floor at -100%), so
-    ``low_usd <= base_usd <= high_usd``: the bars bracket the base case. Scenarios are not
+    The impact is non-decreasing in each shock (k >= 0, e >= 0, floor at -100%, look-through
+    monotone), so ``low_usd <= base_usd <= high_usd``: the bars bracket the central case. Scenarios are not
     probability-weighted here (each bar reads "if this scenario happens"); rows with
     ``swing_usd == 0`` are channels the scenario leaves untouched or fixes exactly.
 
@@ -331,12 +344,17 @@ def tornado(
     lows[:, diag, diag] = scenarios.low[idx]
     highs[:, diag, diag] = scenarios.high[idx]
 
-    def portfolio(shocks: np.ndarray) -> np.ndarray:
-        return evaluate_arrays(profiles.exposures, profiles.elasticity, mv, shocks)[2].sum(axis=0)
+    months = (scenarios.horizons[idx] if len(scenarios.horizons) == len(scenarios)
+              else np.full(len(idx), DEFAULT_HORIZON_MONTHS))
 
-    low_usd = portfolio(lows.reshape(-1, c))
-    high_usd = portfolio(highs.reshape(-1, c))
-    base_usd = np.repeat(portfolio(base), c)
+    def portfolio(shocks: np.ndarray, horizons: np.ndarray) -> np.ndarray:
+        vc = value_changes(profiles.exposures, profiles.elasticity, shocks, operator, horizons)[1]
+        return mv @ vc
+
+    per_channel = np.repeat(months, c)
+    low_usd = portfolio(lows.reshape(-1, c), per_channel)
+    high_usd = portfolio(highs.reshape(-1, c), per_channel)
+    base_usd = np.repeat(portfolio(base, months), c)
     frame = pd.DataFrame({
         "channel": np.tile(np.asarray(scenarios.channel_ids, dtype=object), len(idx)),
         "scenario": np.repeat(np.asarray([scenarios.ids[i] for i in idx], dtype=object), c),

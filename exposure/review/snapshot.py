@@ -1,6 +1,6 @@
 """A review snapshot: one moment's portfolio, prices, scenario set and engine results.
 
-A :class:`Snapshot` is plain data (frames and dicts), built from an :class:`Analysis` by
+A :class:`Snapshot` is plain data (frames and dicts), built from a :class:`BookEvaluation` by
 :func:`build_snapshot` and stored by :mod:`exposure.review_store`. Scenarios are kept as the
 JSON dumps of their models rather than as models, so a snapshot taken today stays readable
 after the scenario model changes.
@@ -44,16 +44,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.portfolio import HOLDING_COLUMNS
-from exposure.model.analysis import Analysis
 from exposure.model.catalog import Catalog
 from exposure.model.engine import Evaluation
 
 HOLDINGS_COLUMNS = [
-    "position", *HOLDING_COLUMNS, "price", "price_source", "price_as_of", "market_value_usd",
-    "valued", "display_name", "layer", "profile_segment", "profile_source",
+    "position", *HOLDING_COLUMNS, "price", "price_currency", "price_source", "price_as_of",
+    "fx_rate", "market_value_usd", "valued", "display_name", "layer", "profile_segment",
+    "profile_source",
 ]
-FLOAT_HOLDING_COLUMNS = ("quantity", "market_value", "statement_price", "price", "market_value_usd")
+FLOAT_HOLDING_COLUMNS = ("quantity", "market_value", "statement_price", "price", "fx_rate",
+                         "market_value_usd")
 RESULT_COLUMNS = ["position", "symbol", "scenario", "revenue_change", "value_change",
                   "impact_usd"]
 PORTFOLIO_COLUMNS = ["scenario", "title", "impact_usd", "impact_pct", "probability"]
@@ -143,15 +145,6 @@ def week_label(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def shock_case(evaluation: Evaluation) -> str:
-    """Which end of the shock ranges an evaluation used (``base`` when they coincide)."""
-    s = evaluation.scenarios
-    for case, mat in (("base", s.base), ("low", s.low), ("high", s.high)):
-        if np.array_equal(evaluation.shocks, mat):
-            return case
-    return "custom"
-
-
 def scenario_dump(catalog: Catalog, evaluation: Evaluation, index: int) -> dict[str, Any]:
     """The model dump of one evaluated scenario; rebuilt from the matrices if the catalog
     no longer has it (so a snapshot can always be taken)."""
@@ -172,7 +165,7 @@ def scenario_dump(catalog: Catalog, evaluation: Evaluation, index: int) -> dict[
 
 
 def build_snapshot(
-    analysis: Analysis,
+    book: BookEvaluation,
     catalog: Catalog,
     *,
     taken_at: datetime,
@@ -181,10 +174,10 @@ def build_snapshot(
     price_status: str = "",
     snapshot_id: int = 0,
 ) -> Snapshot:
-    """Everything a review needs from one analysis, as plain data (no I/O)."""
-    ev = analysis.evaluation
-    prof = analysis.profiles
-    valued = analysis.valued.reset_index(drop=True)
+    """Everything a review needs from one evaluation, as plain data (no I/O)."""
+    ev = book.evaluation
+    prof = book.profiles
+    valued = book.valued.reset_index(drop=True)
     holdings = valued.copy()
     holdings.insert(0, "position", np.arange(len(valued), dtype=np.int64))
     holdings["display_name"] = [str(n) for n in prof.names]
@@ -209,19 +202,21 @@ def build_snapshot(
         id=snapshot_id,
         taken_at=moment,
         week=week_label(moment),
-        portfolio_name=str(analysis.portfolio.name),
+        portfolio_name=str(book.portfolio.name),
         note=note or "",
         author=author or "",
-        case=shock_case(ev),
+        case=ev.case,
         total_value_usd=float(ev.total_value_usd),
-        cash_usd=float(ev.total_value_usd - float(ev.market_value.sum())),
+        cash_usd=float(book.cash_usd),
         expected_impact_usd=float(ev.expected_impact_usd),
         holdings_count=h,
         scenario_ids=tuple(ev.scenarios.ids),
         price_status=price_status or "",
     )
     return Snapshot(info, holdings, scenarios, results, portfolio,
-                    {"probabilities_normalised": bool(ev.probabilities_normalised)})
+                    {"probabilities_normalised": bool(ev.probabilities_normalised),
+                     "lookthrough": bool(book.lookthrough_on),
+                     "base_currency": book.base_currency})
 
 
 # --- JSON codec for the holdings frame -------------------------------------------------------

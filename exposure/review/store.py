@@ -28,8 +28,9 @@ import pandas as pd
 
 from exposure import __version__
 from exposure.errors import ExposureError
-from exposure.model.analysis import Analysis
+from exposure.evaluation.result import BookEvaluation
 from exposure.model.catalog import Catalog
+from exposure.model.engine import CASE_ALIASES
 from exposure.review.snapshot import (
     PORTFOLIO_COLUMNS,
     RESULT_COLUMNS,
@@ -302,7 +303,7 @@ def save_snapshot(snapshot: Snapshot, home: str | Path | None = None) -> Snapsho
 
 
 def take_snapshot(
-    analysis: Analysis,
+    book: BookEvaluation,
     catalog: Catalog,
     *,
     note: str = "",
@@ -311,12 +312,12 @@ def take_snapshot(
     now: Callable[[], datetime] | None = None,
     price_status: str = "",
 ) -> SnapshotInfo:
-    """Record ``analysis`` (holdings, prices, scenarios, results) as a new snapshot.
+    """Record ``book`` (holdings, prices, scenarios, results) as a new snapshot.
 
     ``now`` is the clock (UTC ``datetime.now`` by default; tests inject a fixed one).
     """
     moment = (now or (lambda: datetime.now(UTC)))()
-    snapshot = build_snapshot(analysis, catalog, taken_at=moment, note=note.strip(),
+    snapshot = build_snapshot(book, catalog, taken_at=moment, note=note.strip(),
                               author=author.strip(), price_status=price_status)
     return save_snapshot(snapshot, home)
 
@@ -336,7 +337,7 @@ def _info(row: Sequence[object]) -> SnapshotInfo:
         id=int(row[0]),  # type: ignore[arg-type]
         taken_at=as_utc(datetime.fromisoformat(str(row[1]))),
         week=str(row[2]), portfolio_name=str(row[3]), note=str(row[4]), author=str(row[5]),
-        case=str(row[6]), total_value_usd=float(row[7]),  # type: ignore[arg-type]
+        case=CASE_ALIASES.get(str(row[6]), str(row[6])), total_value_usd=float(row[7]),  # type: ignore[arg-type]
         cash_usd=float(row[8]), expected_impact_usd=float(row[9]),  # type: ignore[arg-type]
         holdings_count=int(row[10]), price_status=str(row[11]),  # type: ignore[arg-type]
         scenario_ids=tuple(ids),

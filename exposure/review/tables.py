@@ -15,6 +15,7 @@ import pandas as pd
 
 from exposure.exports import neutralise_frame
 from exposure.model.catalog import Catalog
+from exposure.model.engine import ProfileSource
 from exposure.review.diff import SnapshotDiff
 from exposure.review.snapshot import Snapshot
 from exposure.workspace import ensure_dir
@@ -106,7 +107,7 @@ def provenance_for(snapshot: Snapshot, catalog: Catalog) -> pd.DataFrame:
         company = catalog.company_for_symbol(str(symbol))
         if company is not None:
             subjects.add(company.id)
-        elif source == "segment default":
+        elif source == ProfileSource.SEGMENT_DEFAULT:
             subjects.add(f"segment:{segment}")
         subjects.add(f"price:{str(symbol).upper()}")
     keep = prov["subject"].astype(str).str.upper().isin({s.upper() for s in subjects})

@@ -13,7 +13,7 @@ import streamlit as st
 
 from exposure.market.yahoo import is_offline, price_chain
 from exposure.model.catalog import Catalog
-from exposure.model.engine import evaluate, resolve_profiles, scenario_set
+from exposure.model.engine import ProfileSource, evaluate, resolve_profiles, scenario_set
 from exposure.workspace import home_dir
 
 
@@ -67,7 +67,7 @@ def predicted_value_change(catalog: Catalog, scenario_id: str, tickers: Sequence
     holdings = pd.DataFrame({"symbol": list(tickers), "segment": [""] * len(tickers)})
     profiles = resolve_profiles(holdings, catalog)
     ev = evaluate(profiles, np.ones(len(tickers)), scenario_set(catalog, [scenario_id]))
-    known = profiles.profile_source == "profile"
+    known = profiles.profile_source == ProfileSource.PROFILE
     return pd.Series(ev.value_change[known, 0], index=profiles.symbols[known].astype(str))
 
 

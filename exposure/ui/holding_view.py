@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from exposure.model.catalog import Catalog
+from exposure.model.engine import ProfileSource
 
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
@@ -29,7 +30,7 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
         subject = f"fund:{symbol.upper()}"
     elif company is not None:
         subject = company.id
-    elif profile_source == "segment default":
+    elif profile_source == ProfileSource.SEGMENT_DEFAULT:
         subject = f"segment:{segment}"
     else:
         return pd.DataFrame()

@@ -1,35 +1,39 @@
-"""Cached loaders: catalog and evaluations, so widget changes never reload files.
+"""Cached loaders shared by every session of the process: the catalog once per process (until
+a data or workspace file changes), and book evaluations keyed by content hashes.
 
-The catalog cache key is a signature of every data and workspace file's mtime and size, so an
-edit on disk (a saved scenario) is picked up on the next rerun without a restart.
+Both use ``st.cache_resource``: the objects are immutable (frozen dataclasses whose arrays are
+read-only), so every session reads the same one instead of a copy. Keys are content hashes of
+the book, the catalog's files and the prices, never a user-chosen name.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import PriceQuote
 from exposure.holdings.portfolio import Portfolio
-from exposure.lookthrough.analysis import LookthroughResult, analyse_lookthrough
-from exposure.model.analysis import Analysis, analyse
 from exposure.model.catalog import Catalog, load_catalog
-from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
+from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir, start_portfolio
 
 
 def files_signature(*places: Path) -> str:
-    """A cheap fingerprint (names, sizes, mtimes) of YAML files: each place is a file or a
-    folder searched recursively."""
+    """A cheap fingerprint (names, sizes, mtimes) of data files: each place is a file or a
+    folder searched recursively (YAML and CSV)."""
     h = hashlib.sha1()
     for place in places:
         if not place.exists():
             continue
-        paths = [place] if place.is_file() else sorted(place.rglob("*.yaml"))
+        paths = [place] if place.is_file() else sorted(
+            p for p in place.rglob("*") if p.suffix in (".yaml", ".csv"))
         for path in paths:
             try:
                 st_ = path.stat()
@@ -39,74 +43,97 @@ def files_signature(*places: Path) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _catalog(data: str, home: str, signature: str) -> Catalog:
     catalog = load_catalog(data, home, strict_home=False)
-    object.__setattr__(catalog, "cache_key", signature)  # travels with every cached copy
+    object.__setattr__(catalog, "cache_key", signature)
     return catalog
 
 
 def catalog_key(catalog: Catalog) -> str:
-    """A stable cache key for a catalog (its files' signature), identical across copies."""
+    """A stable cache key for a catalog (its files' signature)."""
     return str(getattr(catalog, "cache_key", id(catalog)))
 
 
-def get_catalog() -> Catalog:
-    """The validated catalog (bundled data + workspace), cached until a file changes."""
+def catalog_signature() -> str:
+    """The signature of every file the catalog reads (bundled data and the workspace's)."""
     data, home = data_dir(), home_dir()
-    return _catalog(str(data), str(home), files_signature(data, home / "scenarios",
-                                                          home / "companies.yaml", home / "funds"))
+    return files_signature(data, home / "scenarios", home / "companies.yaml", home / "funds",
+                           home / "events")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _sample(path: str, signature: str) -> Portfolio:
+def get_catalog() -> Catalog:
+    """The validated catalog (bundled data + workspace), one per process until a file changes."""
+    return _catalog(str(data_dir()), str(home_dir()), catalog_signature())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _start(path: str, signature: str) -> Portfolio:
     return load_portfolio(path)
+
+
+def get_start_portfolio() -> Portfolio:
+    """The book a new session starts on: ``EXPOSURE_PORTFOLIO`` or the bundled sample."""
+    path = start_portfolio()
+    return _start(str(path), files_signature(path))
 
 
 def get_sample_portfolio() -> Portfolio:
     """The bundled illustrative sample portfolio."""
-    path = SAMPLE_PORTFOLIO
-    return _sample(str(path), files_signature(path.parent))
+    return _start(str(SAMPLE_PORTFOLIO), files_signature(SAMPLE_PORTFOLIO))
 
 
 def portfolio_key(portfolio: Portfolio) -> str:
-    """Content hash of a portfolio (holdings and cash), used as a cache key."""
+    """Content hash of a portfolio (holdings, cash, base currency, name)."""
     h = hashlib.sha1()
     h.update(pd.util.hash_pandas_object(portfolio.holdings, index=False).values.tobytes())
     h.update(f"{portfolio.cash}:{portfolio.base_currency}:{portfolio.name}".encode())
     return h.hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _analysis(pkey: str, ckey: str, scenario_ids: tuple[str, ...], case: str,
-              quotes_key: str, _portfolio: Portfolio, _catalog: Catalog,
-              _quotes: dict[str, PriceQuote] | None) -> Analysis:
-    return analyse(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes, case=case)  # type: ignore[arg-type]
+def quotes_key(quotes: Mapping[str, PriceQuote] | None) -> str:
+    """Content hash of a set of quotes (None: the bundled reference prices)."""
+    if quotes is None:
+        return "reference"
+    h = hashlib.sha1()
+    for ticker in sorted(quotes):
+        q = quotes[ticker]
+        h.update(f"{ticker}:{q.price!r}:{q.currency}:{q.as_of}:{q.source};".encode())
+    return h.hexdigest()
 
 
-def get_analysis(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str],
-                 case: str = "base", quotes: dict[str, PriceQuote] | None = None,
-                 quotes_key: str = "reference") -> Analysis:
-    """Evaluate ``portfolio``; cached per (portfolio content, catalog, scenarios, case, prices).
-
-    ``st.cache_data`` hands every caller its own copy, so a page can never alter the shared
-    entry; keys include the portfolio's content hash, never a user-chosen name.
-    """
-    return _analysis(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
-                     quotes_key, portfolio, catalog, quotes)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _lookthrough(pkey: str, ckey: str, scenario_ids: tuple[str, ...], case: str,
-                 quotes_key: str, second_order: bool, _portfolio: Portfolio, _catalog: Catalog,
-                 _quotes: dict[str, PriceQuote] | None) -> LookthroughResult:
-    return analyse_lookthrough(_portfolio, _catalog, list(scenario_ids) or None, quotes=_quotes,
-                               case=case, second_order=second_order)  # type: ignore[arg-type]
+def _freeze(book: BookEvaluation) -> BookEvaluation:
+    """Make the shared arrays read-only: a page that tried to change one would fail loudly
+    instead of changing every session's numbers."""
+    ev, prof = book.evaluation, book.profiles
+    for arr in (ev.market_value, ev.revenue_change, ev.value_change, ev.impact_usd,
+                ev.portfolio_usd, ev.probabilities, ev.shocks, prof.exposures, prof.elasticity,
+                book.fund_lookthrough_usd, *((ev.lookthrough,) if ev.lookthrough is not None
+                                             else ())):
+        if isinstance(arr, np.ndarray):
+            arr.flags.writeable = False
+    return book
 
 
-def get_lookthrough(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str],
-                    case: str = "base", quotes: dict[str, PriceQuote] | None = None,
-                    quotes_key: str = "reference", second_order: bool = False) -> LookthroughResult:
-    """The look-through evaluation, cached like :func:`get_analysis`."""
-    return _lookthrough(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
-                        quotes_key, second_order, portfolio, catalog, quotes)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _book(pkey: str, ckey: str, scenario_ids: tuple[str, ...], case: str, qkey: str,
+          lookthrough: bool, _portfolio: Portfolio, _catalog: Catalog,
+          _quotes: dict[str, PriceQuote] | None) -> BookEvaluation:
+    book = _freeze(evaluate_book(_portfolio, _catalog, list(scenario_ids) or None, case=case,
+                                 lookthrough=lookthrough, quotes=_quotes))
+    key = "|".join([pkey, ckey, ",".join(scenario_ids), case, qkey, str(lookthrough)])
+    object.__setattr__(book, "cache_key", hashlib.sha1(key.encode()).hexdigest())
+    return book
+
+
+def book_key(book: BookEvaluation) -> str:
+    """A content key of an evaluation's inputs (for caches of things computed from it)."""
+    return str(getattr(book, "cache_key", id(book)))
+
+
+def get_book(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str],
+             case: str = "central", quotes: dict[str, PriceQuote] | None = None,
+             lookthrough: bool = False) -> BookEvaluation:
+    """The one evaluation of ``portfolio`` for these inputs, shared by every session."""
+    return _book(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
+                 quotes_key(quotes), lookthrough, portfolio, catalog, quotes)

@@ -22,10 +22,8 @@ ENTITY_CONFIG = {
 
 def effective_exposure_section(ctx: PageContext) -> None:
     """Coverage, the holdings -> labs/startups Sankey and the entities table."""
-    ev = ctx.analysis.evaluation
-    titles = dict(zip(ev.scenarios.ids, ev.scenarios.titles, strict=True))
-    j = ev.scenario_index(ctx.scenario_id)
-    lt = ctx.lookthrough
+    lt = ctx.book
+    j = lt.evaluation.scenario_index(ctx.scenario_id)
     with st.container(border=True):
         st.subheader("Effective exposure (look-through)")
         st.caption("Most investors cannot buy Anthropic or OpenAI, yet hold them through listed "
@@ -35,16 +33,18 @@ def effective_exposure_section(ctx: PageContext) -> None:
                       if ctx.lookthrough_on else "Turn on **Look-through** in the sidebar to include "
                       "it in the impacts above."))
         c1, c2, c3 = st.columns(3)
-        c1.metric("Coverage by profiles", f"{lt.coverage:.1%}",
-                  delta=f"{(lt.coverage - lt.coverage_plain) * 100:+.1f} pts from look-through",
+        c1.metric("Coverage by profiles", f"{lt.coverage_lookthrough:.1%}",
+                  delta=f"{(lt.coverage_lookthrough - lt.coverage_direct) * 100:+.1f} pts "
+                        "from look-through",
                   help="Share of portfolio value whose exposure comes from company profiles (directly "
                        "or through fund constituents) rather than segment defaults.")
         top_entity = lt.entities.iloc[0] if len(lt.entities) else None
         if top_entity is not None:
             c2.metric("Largest indirect exposure", str(top_entity["name"]),
                       delta=f"{money(float(top_entity['indirect_usd']))} indirect", delta_color="off")
-        c3.metric("Look-through impact", money(float(lt.lookthrough_usd[:, j].sum())),
-                  help=f"What look-through adds under {titles[ctx.scenario_id]}.")
+        c3.metric("Look-through impact", money(float(lt.lookthrough_usd[:, j].sum()))
+                  if lt.lookthrough_on else "switched off",
+                  help=f"What look-through adds under {ctx.title(ctx.scenario_id)}.")
         names = {c.id: c.name for c in ctx.catalog.companies.values()}
         st.plotly_chart(charts_lookthrough.exposure_sankey(lt.sankey_frame(), names), width="stretch",
                         key="sankey")

@@ -1,5 +1,6 @@
-"""The shared sidebar every page calls: navigation, portfolio in use, scenario selection,
-scenario set, shock case and price-source status. Returns a :class:`PageContext`."""
+"""The shared sidebar every page calls: navigation, the book in use, scenario selection,
+scenario set, shock case, look-through and where prices come from. Returns a
+:class:`PageContext` holding the one evaluation every page reads."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from dataclasses import dataclass
 import streamlit as st
 
 from exposure.errors import ExposureError
+from exposure.evaluation.result import BookEvaluation
 from exposure.formatting import money
+from exposure.holdings.load import load_portfolio
+from exposure.holdings.market_value import PriceSourceLabel
 from exposure.holdings.portfolio import Portfolio
-from exposure.lookthrough.analysis import LookthroughResult
-from exposure.model.analysis import Analysis
 from exposure.model.catalog import Catalog
+from exposure.model.engine import CASE_ALIASES, CASE_HELP, CASES
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
-from exposure.ui.loaders import get_analysis, get_catalog, get_lookthrough, get_sample_portfolio
-from exposure.workspace import REPO_ROOT
+from exposure.ui.loaders import get_book, get_catalog, get_start_portfolio
+from exposure.workspace import REPO_ROOT, SAMPLE_PORTFOLIO, start_portfolio
 
 PAGES: list[tuple[str, str, str]] = [
     ("app.py", "Overview", ":material/dashboard:"),
@@ -31,37 +34,51 @@ PAGES: list[tuple[str, str, str]] = [
 """Navigation in display order; pages whose file does not exist yet are left out."""
 
 PORTFOLIO_KEY = "portfolio"
-CASES = ("low", "base", "high")
+START_PROBLEM_KEY = "_start_problem"
+CASE_LABELS = {"adverse": "Adverse", "central": "Central", "favourable": "Favourable"}
 
 
 @dataclass(frozen=True)
 class PageContext:
-    """What a page needs: the catalog, the portfolio in use and its evaluation."""
+    """What a page needs: the catalog, the book in use and its one evaluation."""
 
     catalog: Catalog
     portfolio: Portfolio
-    analysis: Analysis
+    book: BookEvaluation
     scenario_id: str
     scenario_ids: tuple[str, ...]
     case: str
     price_status: str
-    lookthrough: LookthroughResult
-    """Always computed (the effective-exposure view needs it); ``lookthrough_on`` says
-    whether ``analysis`` already includes it."""
     lookthrough_on: bool
+
+    def label(self, scenario_id: str) -> str:
+        """The scenario's short label (<= 24 characters)."""
+        scn = self.catalog.scenarios.get(scenario_id)
+        return (scn.label or scn.title) if scn is not None else scenario_id
+
+    def title(self, scenario_id: str) -> str:
+        scn = self.catalog.scenarios.get(scenario_id)
+        return scn.title if scn is not None else scenario_id
 
 
 def setup_page(title: str, icon: str = ":material/public:") -> None:
-    """``st.set_page_config`` for every page (must run first)."""
+    """``st.set_page_config`` for every page (must run first). The sidebar starts open on a
+    desktop and collapsed on a phone."""
     st.set_page_config(page_title=f"{title} · AI export-policy exposure", page_icon=icon,
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto")
 
 
 def current_portfolio() -> Portfolio:
-    """The portfolio in use this session (the bundled sample until the user loads another)."""
+    """The book in use this session (``EXPOSURE_PORTFOLIO`` or the sample until the user
+    loads another). A start file that cannot be read falls back to the sample, and says so."""
     portfolio = st.session_state.get(PORTFOLIO_KEY)
     if portfolio is None:
-        portfolio = get_sample_portfolio()
+        try:
+            portfolio = get_start_portfolio()
+        except ExposureError as exc:
+            st.session_state[START_PROBLEM_KEY] = (
+                f"{start_portfolio()} could not be opened ({exc}); showing the sample instead.")
+            portfolio = load_portfolio(SAMPLE_PORTFOLIO)
         st.session_state[PORTFOLIO_KEY] = portfolio
     return portfolio
 
@@ -91,72 +108,87 @@ def sidebar() -> PageContext:
     for problem in catalog.workspace_problems:
         st.warning(f"A file in your workspace was skipped: {problem}", icon=":material/warning:")
     portfolio = current_portfolio()
+    if st.session_state.get(START_PROBLEM_KEY):
+        st.warning(st.session_state[START_PROBLEM_KEY], icon=":material/warning:")
     ids = list(catalog.scenarios)
-    titles = {i: catalog.scenarios[i].title + (" · yours" if catalog.is_user("scenario", i) else "")
-              for i in ids}
+    labels = {i: (catalog.scenarios[i].label or catalog.scenarios[i].title)
+              + (" · yours" if catalog.is_user("scenario", i) else "") for i in ids}
     with st.sidebar:
         st.caption("Portfolio in use")
-        label = portfolio.name + (" · illustrative" if portfolio.illustrative else "")
-        st.markdown(f"**{_plain(label)}**")
+        name = portfolio.name + (" · illustrative" if portfolio.illustrative else "")
+        st.markdown(f"**{plain(name)}**")
         urlstate.seed("scenario", ids)
         urlstate.seed("set", ids, multi=True)
-        urlstate.seed("case", CASES)
+        urlstate.seed("case", CASES, aliases=dict(CASE_ALIASES))
         urlstate.seed_flag("lt")
         _drop_missing(ids)
         st.session_state.setdefault("set", ids)
-        st.session_state.setdefault("case", "base")
+        if st.session_state.get("case") not in CASES:
+            st.session_state["case"] = CASE_ALIASES.get(st.session_state.get("case", ""),
+                                                        "central")
         scenario_id = st.selectbox(
-            "Scenario", ids, format_func=lambda i: titles.get(i, i), key="scenario",
-            persist_state="session", help="The scenario the KPIs, treemap and waterfalls show.",
+            "Scenario", ids, format_func=lambda i: labels.get(i, i), key="scenario",
+            persist_state="session",
+            help="The scenario the KPIs, treemap and waterfalls show. "
+                 + (f"Now: {catalog.scenarios[st.session_state['scenario']].title}."
+                    if st.session_state.get("scenario") in catalog.scenarios else ""),
         )
         chosen = st.multiselect(
-            "Scenario set", ids, format_func=lambda i: titles.get(i, i),
+            "Scenario set", ids, format_func=lambda i: labels.get(i, i),
             key="set", persist_state="session",
             help="Scenarios in the heatmap, the bars and the probability-weighted expectation.",
         )
         case = st.segmented_control(
-            "Shock case", CASES, key="case", persist_state="session",
-            help="Evaluate every shock at the low, base or high end of its range.",
-        ) or "base"
+            "Shock case", CASES, format_func=CASE_LABELS.get, key="case",
+            persist_state="session", help=CASE_HELP,
+        ) or "central"
+        st.caption(CASE_HELP)
         lookthrough_on = st.toggle(
             "Look-through", key="lt", persist_state="session",
             help="Resolve funds into their constituents and add what listed holdings own or "
                  "depend on (stakes in labs and startups, compute contracts).")
         urlstate.write("scenario", scenario_id, ids[0])
         urlstate.write("set", chosen, ids)
-        urlstate.write("case", case, "base")
+        urlstate.write("case", case, "central")
         urlstate.write("lt", "1" if lookthrough_on else None, None)
     scenario_ids = tuple(i for i in ids if i in set(chosen) | {scenario_id})
-    quotes, status = ui_prices.current_quotes(catalog, portfolio)
+    quotes, status, pending = ui_prices.current_quotes(catalog, portfolio)
     try:
-        analysis = get_analysis(portfolio, catalog, scenario_ids, case, quotes, status)
-        lookthrough = get_lookthrough(portfolio, catalog, scenario_ids, case, quotes, status)
+        book = get_book(portfolio, catalog, scenario_ids, case, quotes, lookthrough_on)
     except ExposureError as exc:
         st.error(f"The portfolio could not be evaluated: {exc}")
         st.stop()
-    if lookthrough_on:
-        analysis = Analysis(portfolio, analysis.valued, lookthrough.evaluation.profiles,
-                            lookthrough.evaluation)
-    ev = analysis.evaluation
+    _price_panel(book, status, pending)
+    return PageContext(catalog, portfolio, book, scenario_id, scenario_ids, case, status,
+                       lookthrough_on)
+
+
+def _price_panel(book: BookEvaluation, status: str, pending: bool) -> None:
+    ev = book.evaluation
     with st.sidebar:
-        st.metric("Portfolio value", money(ev.total_value_usd))
+        when = book.price_date
+        st.metric("Portfolio value", money(ev.total_value_usd),
+                  help=f"Holdings and cash in USD; prices as of {when or 'unknown'}.")
         st.caption(f":material/sell: {status}")
+        if pending:
+            ui_prices.live_price_watcher()
         if st.button("Refresh prices", key="refresh_prices", icon=":material/refresh:",
                      type="tertiary", help="Ask the price sources again (cache, Yahoo, reference)."):
             ui_prices.refresh_prices()
             st.rerun()
-        valued = analysis.valued
-        stated = valued.loc[valued["price_source"] == "stated in portfolio", "symbol"].tolist()
+        valued = book.valued
+        stated = valued.loc[valued["price_source"] == PriceSourceLabel.STATED, "symbol"].tolist()
         if stated:
             st.caption(f":material/edit_note: at the portfolio's stated value (no price): "
                        f"{', '.join(stated)}")
-        if analysis.unvalued:
-            st.caption(f":material/warning: unvalued: {', '.join(analysis.unvalued)}")
+        if book.unvalued:
+            st.caption(f":material/warning: unvalued: {', '.join(book.unvalued)}")
+        if book.cash_missing:
+            st.caption(f":material/warning: cash in {', '.join(book.cash_missing)} left out "
+                       "(no exchange rate)")
         if ev.probabilities_normalised:
             st.caption(":material/warning: the selected probabilities sum above 1; "
                        "they are normalised for the expectation")
-    return PageContext(catalog, portfolio, analysis, scenario_id, scenario_ids, case, status,
-                       lookthrough, lookthrough_on)
 
 
 def _drop_missing(ids: list[str]) -> None:
@@ -169,7 +201,7 @@ def _drop_missing(ids: list[str]) -> None:
         ss["set"] = kept or list(ids)
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Escape Markdown control characters so user-supplied names render as plain text."""
     out = text
     for ch in "\\`*_{}[]<>()#+-.!|~$":

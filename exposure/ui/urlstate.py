@@ -17,11 +17,14 @@ def _seen_key(key: str) -> str:
     return f"_url_seen_{key}"
 
 
-def seed(key: str, options: Sequence[str], *, multi: bool = False) -> None:
-    """Apply the URL's value for ``key`` to session state when it is new and valid."""
+def seed(key: str, options: Sequence[str], *, multi: bool = False,
+         aliases: dict[str, str] | None = None) -> None:
+    """Apply the URL's value for ``key`` to session state when it is new and valid
+    (``aliases`` map older values, e.g. ``case=low``, to current ones)."""
     if key not in st.query_params:
         return
     raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
+    raw = [(aliases or {}).get(v, v) for v in raw]
     if st.session_state.get(_seen_key(key)) == raw:
         return
     st.session_state[_seen_key(key)] = raw

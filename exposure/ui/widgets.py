@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from exposure.model.analysis import Analysis
+from exposure.evaluation.result import BookEvaluation
+from exposure.model.engine import ProfileSource
 
 
 def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,
@@ -16,13 +16,15 @@ def kpi(label: str, value: str, delta: str | None = None, help: str | None = Non
         st.metric(label, value, delta=delta, help=help, delta_color=delta_color)  # type: ignore[arg-type]
 
 
-def default_profile_note(analysis: Analysis) -> None:
+def default_profile_note(book: BookEvaluation) -> None:
     """Say which holdings use a segment default profile (or none), wherever results show."""
-    src = analysis.profiles.profile_source
-    defaulted = [f"{s} ({seg})" for s, seg, p in zip(analysis.profiles.symbols,
-                 analysis.profiles.segments, src, strict=True) if p == "segment default"]
-    unclassified = [str(s) for s, p in zip(analysis.profiles.symbols, src, strict=True)
-                    if p == "unclassified"]
+    prof = book.profiles
+    src = prof.profile_source
+    defaulted = sorted({f"{s} ({seg})" for s, seg, p in zip(prof.symbols, prof.segments, src,
+                                                          strict=True)
+                        if p == ProfileSource.SEGMENT_DEFAULT})
+    unclassified = sorted({str(s) for s, p in zip(prof.symbols, src, strict=True)
+                           if p == ProfileSource.UNCLASSIFIED})
     if defaulted:
         st.caption(":material/info: Segment default profile (no company profile in the "
                    f"catalog): {', '.join(defaulted)}")
@@ -31,13 +33,10 @@ def default_profile_note(analysis: Analysis) -> None:
                    f"{', '.join(unclassified)}. Classify them on the Portfolio page.")
 
 
-def exposures_table(analysis: Analysis, scenario_id: str,
-                    lookthrough_usd: np.ndarray | None = None) -> pd.DataFrame:
-    """Per-holding rows under one scenario, largest loss first, for ``st.dataframe``.
-
-    ``lookthrough_usd`` (H, S) adds the part of each impact that comes from look-through.
-    """
-    f = analysis.evaluation.holding_frame()
+def exposures_table(book: BookEvaluation, scenario_id: str) -> pd.DataFrame:
+    """Per-holding rows under one scenario (accounts kept apart), largest loss first, for
+    ``st.dataframe``; with look-through on, the part of each impact it adds."""
+    f = book.holding_frame()
     mask = (f["scenario"].astype(str) == scenario_id).to_numpy()
     f = f[mask]
     out = pd.DataFrame({
@@ -50,9 +49,8 @@ def exposures_table(analysis: Analysis, scenario_id: str,
         "Impact (USD)": f["impact_usd"],
         "Profile": f["profile_source"].astype(str),
     })
-    if lookthrough_usd is not None:
-        j = analysis.evaluation.scenario_index(scenario_id)
-        out.insert(7, "of which look-through (USD)", lookthrough_usd[:, j])
+    if book.lookthrough_on:
+        out.insert(7, "of which look-through (USD)", f["lookthrough_usd"].to_numpy())
     return out.sort_values("Impact (USD)").reset_index(drop=True)
 
 

@@ -36,10 +36,16 @@ def test_live_upstream_values_the_portfolio_and_the_sidebar_says_live(monkeypatc
     offline_value = metric_values(page().run())["Portfolio value"]
     st.cache_data.clear()
     st.cache_resource.clear()
+    ui_prices.refresh_prices()
     fake = FakeYahooSession(empty={"BIDU"})
     with yahoo_session_restored():
         _use_fake_yahoo(monkeypatch, fake)
         at = page().run()
+        # the first paint never waits for Yahoo: it shows what is on this machine
+        first = " ".join(c.value for c in at.sidebar.caption)
+        assert "fetching live prices" in first or "live (Yahoo)" in first
+        assert ui_prices.wait_for_live(30)
+        at.run()
     assert errors(at) == []
     status = " ".join(c.value for c in at.sidebar.caption)
     assert "live (Yahoo)" in status
@@ -48,10 +54,13 @@ def test_live_upstream_values_the_portfolio_and_the_sidebar_says_live(monkeypatc
 
 
 def test_total_outage_falls_back_to_reference_prices(monkeypatch) -> None:
+    ui_prices.refresh_prices()
     fake = FakeYahooSession(rate_limit=True)
     with yahoo_session_restored():
         _use_fake_yahoo(monkeypatch, fake)
         at = page().run()
+        assert ui_prices.wait_for_live(30)
+        at.run()
     assert errors(at) == []
     status = " ".join(c.value for c in at.sidebar.caption)
     assert "reference prices" in status and "live" not in status

@@ -37,7 +37,7 @@ def test_changing_the_scenario_changes_the_kpis() -> None:
     impact_before = next(v for k, v in before.items() if k.startswith("Impact:"))
     impact_after = next(v for k, v in after.items() if k.startswith("Impact:"))
     assert impact_before != impact_after
-    assert any(k.startswith("Impact: Chipmaking-tool escalation") for k in after)
+    assert any(k.startswith("Impact: Chip-tool escalation") for k in after)
     # the portfolio value does not depend on the scenario
     assert before["Portfolio value"] == after["Portfolio value"]
 

@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from exposure.evaluation.book import evaluate_book
 from exposure.holdings.load import load_portfolio
 from exposure.holdings.portfolio import Portfolio
-from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.review.store import list_snapshots, take_snapshot
 from exposure.workspace import SAMPLE_PORTFOLIO
@@ -84,8 +84,8 @@ def test_two_snapshots_taken_on_the_page_show_the_diff(home: Path) -> None:
 
 def test_snapshots_a_week_apart_compare_latest_with_previous(home: Path) -> None:
     catalog = load_catalog()
-    first = analyse(_sample(), catalog)
-    second = analyse(_next_week(_sample()), catalog)
+    first = evaluate_book(_sample(), catalog)
+    second = evaluate_book(_next_week(_sample()), catalog)
     take_snapshot(first, catalog, note="week one", home=home, now=clock(WEEK1))
     take_snapshot(second, catalog, note="week two", home=home, now=clock(WEEK2))
     take_snapshot(first, catalog, note="an older one", home=home,

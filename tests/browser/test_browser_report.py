@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from exposure.evaluation.book import evaluate_book
 from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.review.diff import diff_snapshots
 from exposure.review.report import report_html, write_report
@@ -30,8 +30,8 @@ def test_report_file_renders_its_charts_offline(tmp_path: Path) -> None:
     sample = load_portfolio(SAMPLE_PORTFOLIO)
     later = sample.copy()
     later.holdings = later.holdings[later.holdings["symbol"] != "INTC"].reset_index(drop=True)
-    old = build_snapshot(analyse(sample, catalog), catalog, taken_at=WEEK1)
-    new = build_snapshot(analyse(later, catalog), catalog, taken_at=WEEK2,
+    old = build_snapshot(evaluate_book(sample, catalog), catalog, taken_at=WEEK1)
+    new = build_snapshot(evaluate_book(later, catalog), catalog, taken_at=WEEK2,
                          note="<script>window.__xss = 1</script>")
     path = write_report(tmp_path / "report.html",
                         report_html(new, catalog, diff_snapshots(old, new, catalog.events.values())))

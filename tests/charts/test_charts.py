@@ -7,15 +7,15 @@ import pytest
 
 from exposure.charts import overview as charts
 from exposure.charts import style
+from exposure.evaluation.book import evaluate_book
 from exposure.formatting import money
 from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import analyse
 from tests.conftest import MINI_DATA
 
 
 @pytest.fixture
 def ev(mini_catalog):
-    return analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog).evaluation
+    return evaluate_book(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog).evaluation
 
 
 def test_heatmap_cells_are_value_change_percent_with_a_zero_centred_scale(ev) -> None:
@@ -57,7 +57,7 @@ def test_waterfall_bars_add_up_to_the_total(ev) -> None:
 
 
 def test_waterfall_shows_the_floor_as_its_own_bar(mini_catalog) -> None:
-    ev = analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog, ["ban"], case="low").evaluation
+    ev = evaluate_book(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog, ["ban"], case="adverse").evaluation
     i = list(ev.profiles.symbols).index("labco")
     contrib = pd.Series(ev.contributions("ban")[i], index=list(ev.profiles.channel_ids))
     fig = charts.channel_waterfall(contrib, {}, floor_usd=float(ev.floor_adjustment_usd("ban")[i]))

@@ -7,15 +7,25 @@ from datetime import date
 import numpy as np
 import pytest
 
-from exposure.lookthrough.maths import (
-    build_link_matrix,
-    coo_matmul,
-    fund_profile,
-    holder_lookthrough,
-    lookthrough_value_change,
-    target_drivers,
-)
+from exposure.lookthrough.maths import build_link_matrix, fund_profile
+from exposure.model.engine import LinkOperator, value_changes
 from exposure.model.schema import Link
+from exposure.model.sparse import SparseLinks
+
+
+def target_drivers(rc: np.ndarray, vc: np.ndarray) -> np.ndarray:
+    """``D = [vc ; max(rc, -1)]`` from given target changes (the engine derives them from
+    the targets' profiles; here they are set by hand)."""
+    return np.vstack([vc, np.maximum(rc, -1.0)])
+
+
+def holder_lookthrough(matrix: np.ndarray, drivers: np.ndarray) -> np.ndarray:
+    return matrix @ drivers
+
+
+def operator_for(matrix: np.ndarray, holdings: np.ndarray, t_exposures: np.ndarray,
+                 t_k: np.ndarray) -> LinkOperator:
+    return LinkOperator((12,), (SparseLinks.from_matrix(matrix, holdings),), t_exposures, t_k)
 
 SRC = {"source": "https://example.org/x", "as_of": date(2025, 1, 1), "tier": "primary",
        "confidence": "high", "basis": "test"}
@@ -52,19 +62,29 @@ def test_hand_computed_two_holders_two_labs() -> None:
 
 
 def test_lookthrough_adds_to_direct_value_change_and_floors_at_minus_one() -> None:
-    direct = np.array([[0.1, -0.95], [0.0, 0.0], [-0.2, 0.3]])
-    holder_lt = np.array([[-0.05, -0.2]])
-    out, lt = lookthrough_value_change(direct, np.array([0, -1, -1]), holder_lt)
-    assert out[0] == pytest.approx([0.05, -1.0])
-    assert np.array_equal(out[1:], direct[1:])
+    # three holdings, one channel; holding 0 holds a lab (one target, exposure 1, k = 1)
+    e = np.array([[1.0], [0.0], [0.5]])
+    k = np.array([1.0, 1.0, 2.0])
+    x = np.array([[0.1], [-0.95]])            # two scenarios
+    op = operator_for(np.array([[0.5, 0.0]]), np.array([0]), np.array([[1.0]]), np.array([1.0]))
+    rc, vc, lt = value_changes(e, k, x, op)
+    # holding 0: direct k*e*x = 0.1 / -0.95; look-through 0.5 * lab's vc (0.1 / -0.95)
+    assert vc[0] == pytest.approx([0.15, -1.0])
+    assert lt[0] == pytest.approx([0.05, -0.475])
+    _, plain, none = value_changes(e, k, x)
+    assert np.array_equal(vc[1:], plain[1:]) and none is None
     assert np.array_equal(lt[1:], np.zeros((2, 2)))
 
 
 def test_no_links_leaves_the_engine_result_bit_for_bit() -> None:
     rng = np.random.default_rng(1)
-    direct = np.maximum(rng.normal(0, 0.5, (50, 7)), -1.0)
-    out, lt = lookthrough_value_change(direct, np.full(50, -1), np.zeros((0, 7)))
-    assert np.array_equal(out, direct) and not lt.any()
+    e, k = rng.uniform(0, 1, (50, 8)), rng.uniform(0.5, 2, 50)
+    x = rng.uniform(-1, 1, (7, 8))
+    empty = LinkOperator((12,), (SparseLinks.from_matrix(np.zeros((0, 4)), np.zeros(0, int)),),
+                         np.zeros((2, 8)), np.ones(2))
+    _, with_op, lt = value_changes(e, k, x, empty)
+    _, without, _ = value_changes(e, k, x)
+    assert np.array_equal(with_op, without) and not lt.any()
 
 
 def test_cycle_terminates_and_counts_once() -> None:
@@ -111,8 +131,10 @@ def test_sparse_product_equals_dense() -> None:
     rng = np.random.default_rng(7)
     m = np.where(rng.random((40, 30)) < 0.1, rng.random((40, 30)), 0.0)
     d = rng.normal(size=(30, 5))
-    rows, cols = np.nonzero(m)
-    assert np.allclose(coo_matmul(rows, cols, m[rows, cols], d, 40), m @ d)
+    links = SparseLinks.from_matrix(m)
+    dense = m @ d
+    assert np.allclose(links.product(d), dense[links.holdings])
+    assert not dense[np.setdiff1d(np.arange(40), links.holdings)].any()
 
 
 def test_fund_profile_is_the_weighted_basket_plus_default_for_the_rest() -> None:
@@ -124,28 +146,42 @@ def test_fund_profile_is_the_weighted_basket_plus_default_for_the_rest() -> None
     assert row == pytest.approx([0.5 * 1.5 * 0.2 + 0.2 * 0.1, 0.3 * 0.4 + 0.2 * 0.1])
 
 
-def test_sparse_apply_equals_the_dense_formula_and_leaves_other_rows_alone() -> None:
-    from exposure.lookthrough.maths import SparseLinks, apply_lookthrough
-
+def test_sparse_step_equals_the_dense_formula_and_leaves_other_rows_alone() -> None:
     rng = np.random.default_rng(3)
-    h, s, t2 = 60, 6, 10
+    h, s, c, t = 60, 6, 8, 5
     holders = np.sort(rng.choice(h, 20, replace=False))
-    m = np.where(rng.random((20, t2)) < 0.25, rng.uniform(0, 0.5, (20, t2)), 0.0)
+    m = np.where(rng.random((20, 2 * t)) < 0.25, rng.uniform(0, 0.5, (20, 2 * t)), 0.0)
     m[0] = 0.0
     m[1, :4] = 0.3  # one holder with many links
-    d = rng.normal(0, 0.5, (t2, s))
-    vc = np.maximum(rng.normal(0, 0.4, (h, s)), -1.0)
-    mv = rng.uniform(1, 100, h)
-    impact = vc * mv[:, None]
-    links = SparseLinks.from_matrix(m, holding_of_row=holders)
-    vc_lt, imp_lt, delta = apply_lookthrough(vc, impact, mv, links, d)
+    e, k = rng.uniform(0, 1, (h, c)), rng.uniform(0.5, 2, h)
+    te, tk = rng.uniform(0, 1, (t, c)), rng.uniform(0.5, 2, t)
+    x = rng.uniform(-1, 1, (s, c))
+    op = operator_for(m, holders, te, tk)
+    _, vc_lt, _ = value_changes(e, k, x, op)
+    _, vc, _ = value_changes(e, k, x)
+    trc = te @ x.T
+    d = np.vstack([np.maximum(tk[:, None] * trc, -1), np.maximum(trc, -1)])
     full = np.zeros((h, s))
     full[holders] = m @ d
-    expected = np.maximum(vc + full, -1.0)
     touched = np.zeros(h, bool)
-    touched[links.holdings] = True
-    assert np.allclose(vc_lt, expected)
+    touched[op.holdings] = True
+    assert np.allclose(vc_lt, np.maximum(vc + full, -1.0))
     assert np.array_equal(vc_lt[~touched], vc[~touched])
-    assert np.array_equal(imp_lt[~touched], impact[~touched])
-    assert np.allclose(delta, (imp_lt - impact).sum(axis=0))
-    assert links.nnz == np.count_nonzero(m)
+    assert op.links[0].nnz == np.count_nonzero(m)
+
+
+def test_a_contract_counts_only_for_the_part_of_the_horizon_it_delivers() -> None:
+    ma = {"kind": "revenue", "value": 100, **{k: SRC[k] for k in ("source", "as_of", "tier")}}
+    today = date(2026, 12, 1)
+    starts_in_a_year = link("late", "S", "L", contract_usd=100, term_years=2, measured_against=ma,
+                            start_date=date(2027, 12, 1))
+    running = link("now", "S2", "L", contract_usd=100, term_years=2, measured_against=ma,
+                   start_date=date(2026, 6, 1))
+    lm = build_link_matrix([starts_in_a_year, running], {"S": 1, "S2": 1, "L": 1}, {})
+    assert lm.revenue_share == pytest.approx(np.array([[0.5], [0.5]]))   # 50/yr of 100
+    twelve = lm.active_revenue_share(12, today)
+    assert twelve[0, 0] == pytest.approx(0.0)          # not yet delivering
+    assert twelve[1, 0] == pytest.approx(0.5)          # delivering all year
+    two_years = lm.active_revenue_share(24, today)
+    assert two_years[0, 0] == pytest.approx(0.25, abs=0.01)  # second year only
+    assert two_years[1, 0] == pytest.approx(0.5 * 18 / 24, abs=0.01)  # ends 2028-06

@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.portfolio import parse_portfolio_yaml
-from exposure.lookthrough.analysis import FUND_LOOKTHROUGH, analyse_lookthrough
-from exposure.model.analysis import analyse
-from exposure.model.catalog import load_catalog
+from exposure.model.catalog import Catalog, load_catalog
+from exposure.model.engine import ProfileSource
 from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.conftest import ROOT
 from tests.lookthrough_data import fund_yaml, mini_with_lookthrough
@@ -23,6 +25,15 @@ from tests.lookthrough_data import fund_yaml, mini_with_lookthrough
 
 def _portfolio(body: str):
     return parse_portfolio_yaml(f"name: T\nholdings:\n{body}")
+
+
+def analyse_lookthrough(pf, cat: Catalog, ids=None, **kw) -> BookEvaluation:
+    return evaluate_book(pf, cat, ids, lookthrough=True, **kw)
+
+
+def lookthrough_table(res: BookEvaluation) -> pd.DataFrame:
+    return pd.DataFrame(res.lookthrough_usd, index=list(res.profiles.symbols),
+                        columns=list(res.evaluation.scenarios.ids))
 
 
 @pytest.fixture
@@ -51,10 +62,10 @@ def test_hand_computed_link_impact_on_the_mini_portfolio(lt_catalog) -> None:
     # labco under 'ban': rc = 1.0 * -0.5 = -0.5; k = 2 -> vc = -1.0
     # BBB: E = 0.27 * 400 / 2000 = 0.054 -> 0.054 * -1.0 * 2000 = -108
     # AAA: contract F = 100 / 500 = 0.2, k = 1.5, demand -0.5 -> 1.5*0.2*-0.5 = -0.15 -> -150
-    table = res.lookthrough_table()
+    table = lookthrough_table(res)
     assert table.loc["BBB", "ban"] == pytest.approx(-108)
     assert table.loc["AAA", "ban"] == pytest.approx(-150)
-    plain = res.plain.impact_table()
+    plain = evaluate_book(pf, lt_catalog, ["ban"]).evaluation.impact_table()
     assert res.evaluation.impact_table().loc["AAA", "ban"] == pytest.approx(
         plain.loc["AAA", "ban"] - 150)
 
@@ -62,8 +73,8 @@ def test_hand_computed_link_impact_on_the_mini_portfolio(lt_catalog) -> None:
 def test_switch_off_equals_the_old_engine_exactly(tmp_path: Path, lt_catalog) -> None:
     pf = parse_portfolio_yaml((ROOT / "tests/fixtures/mini_data/portfolio.yaml").read_bytes())
     bare = load_catalog(ROOT / "tests/fixtures/mini_data", include_home=False)
-    with_links = analyse(pf, lt_catalog).evaluation
-    without = analyse(pf, bare).evaluation
+    with_links = evaluate_book(pf, lt_catalog).evaluation
+    without = evaluate_book(pf, bare).evaluation
     for name in ("revenue_change", "value_change", "impact_usd", "portfolio_usd"):
         assert np.array_equal(getattr(with_links, name), getattr(without, name))
     # no links and no funds: the look-through evaluation is the plain one, bit for bit
@@ -80,8 +91,8 @@ def test_fund_equals_the_basket_of_its_constituents(lt_catalog) -> None:
     basket = analyse_lookthrough(_portfolio("  - {symbol: AAA, market_value: 600}\n"
                                             "  - {symbol: BBB, market_value: 400}\n"), lt_catalog)
     assert fund.evaluation.portfolio_usd == pytest.approx(basket.evaluation.portfolio_usd)
-    assert fund.evaluation.profiles.profile_source[0] == FUND_LOOKTHROUGH
-    assert fund.fund_coverage == {"FND": pytest.approx(1.0)}
+    assert fund.evaluation.profiles.profile_source[0] == ProfileSource.FUND_LOOKTHROUGH
+    assert fund.funds.coverage == {"FND": pytest.approx(1.0)}
     assert fund.coverage == pytest.approx(1.0)
     ents = fund.entities.set_index("entity")
     assert ents.loc["AAA", "fund_usd"] == pytest.approx(600)
@@ -91,7 +102,7 @@ def test_fund_equals_the_basket_of_its_constituents(lt_catalog) -> None:
 def test_fund_inside_a_fund_resolves(lt_catalog) -> None:
     res = analyse_lookthrough(_portfolio("  - {symbol: FOF, kind: fund, market_value: 1000}\n"),
                               lt_catalog)
-    assert res.fund_weights["FOF"] == pytest.approx({"AAA": 0.8, "BBB": 0.2})
+    assert res.funds.weights["FOF"] == pytest.approx({"AAA": 0.8, "BBB": 0.2})
     basket = analyse_lookthrough(_portfolio("  - {symbol: AAA, market_value: 800}\n"
                                             "  - {symbol: BBB, market_value: 200}\n"), lt_catalog)
     assert res.evaluation.portfolio_usd == pytest.approx(basket.evaluation.portfolio_usd)
@@ -103,9 +114,9 @@ def test_unprofiled_constituents_are_not_looked_through(tmp_path: Path) -> None:
     res = analyse_lookthrough(_portfolio("  - {symbol: MIX, kind: fund, segment: fund, "
                                          "market_value: 1000}\n"
                                          "  - {symbol: BBB, market_value: 1000}\n"), cat)
-    assert res.fund_coverage["MIX"] == pytest.approx(0.5)
+    assert res.funds.coverage["MIX"] == pytest.approx(0.5)
     assert res.coverage == pytest.approx((1000 * 0.5 + 1000) / 2000)
-    assert res.coverage_plain == pytest.approx(0.5)
+    assert res.coverage_direct == pytest.approx(0.5)
 
 
 def test_waterfall_bars_sum_to_the_lookthrough_impact(lt_catalog) -> None:
@@ -129,7 +140,7 @@ def test_sample_portfolio_reaches_labs_through_listed_stocks_and_nvidia_through_
                    if (w := c.weight) and c.symbol == "NVDA")
     assert expected > 0
     assert ents.loc["NVDA", "fund_usd"] == pytest.approx(expected, rel=0.05)
-    assert 0 < res.coverage_plain < res.coverage <= 1
+    assert 0 < res.coverage_direct < res.coverage <= 1
     second = analyse_lookthrough(pf, cat, second_order=True)
     assert len(second.paths) > len(res.paths)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from exposure.evaluation.book import evaluate_book
 from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import analyse
 from exposure.model.catalog import load_catalog
 from exposure.model.schema import LAYER_OF_SEGMENT
 from exposure.workspace import DATA_DIR, SAMPLE_PORTFOLIO
@@ -122,7 +122,7 @@ def test_sample_portfolio_is_illustrative_and_spans_the_stack(catalog) -> None:
 
 
 def test_sample_evaluates_with_segment_default_only_where_intended(catalog) -> None:
-    result = analyse(load_portfolio(SAMPLE_PORTFOLIO), catalog)
+    result = evaluate_book(load_portfolio(SAMPLE_PORTFOLIO), catalog)
     assert sorted(result.defaulted) == ["SMH", "SOXX"]  # the funds, until fund look-through
     assert result.unvalued == []
     assert result.evaluation.total_value_usd > 0
@@ -130,7 +130,9 @@ def test_sample_evaluates_with_segment_default_only_where_intended(catalog) -> N
 
 def test_reference_prices_are_for_catalog_or_fund_tickers(catalog) -> None:
     known = {c.ticker for c in catalog.companies.values() if c.ticker} | {"SMH", "SOXX", "QQQ"}
-    assert set(catalog.reference_prices) <= known
+    fx = {t for t in catalog.reference_prices if t.endswith("USD=X")}
+    assert set(catalog.reference_prices) - fx <= known
+    assert {"EURUSD=X", "HKDUSD=X", "JPYUSD=X", "GBPUSD=X"} <= fx
 
 
 def test_data_readme_documents_every_file() -> None:

@@ -8,23 +8,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from exposure.evaluation.book import evaluate_book
 from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import analyse
 from exposure.model.engine import (
-    SEGMENT_DEFAULT,
-    UNCLASSIFIED,
+    ProfileSource,
     build_scenario_set,
     evaluate,
-    evaluate_arrays,
     resolve_profiles,
     scenario_set,
+    value_changes,
 )
 from tests.conftest import MINI_DATA
 
 
+def evaluate_arrays(e: np.ndarray, k: np.ndarray, mv: np.ndarray, x: np.ndarray):
+    """(revenue_change, value_change, impact) from the engine's one formula."""
+    rev, vc, _ = value_changes(e, k, x)
+    return rev, vc, vc * mv[:, None]
+
+
 @pytest.fixture
 def mini_analysis(mini_catalog):
-    return analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog)
+    return evaluate_book(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog)
 
 
 def test_hand_computed_impacts(mini_analysis) -> None:
@@ -54,7 +59,7 @@ def test_portfolio_totals_and_probability_weighting(mini_analysis) -> None:
 def test_unknown_symbol_gets_its_segment_default_and_is_flagged(mini_analysis) -> None:
     frame = mini_analysis.evaluation.holding_frame()
     zzz = frame[frame["symbol"] == "ZZZ"].iloc[0]
-    assert zzz["profile_source"] == SEGMENT_DEFAULT
+    assert zzz["profile_source"] == ProfileSource.SEGMENT_DEFAULT
     assert mini_analysis.defaulted == ["ZZZ"]
     assert set(frame.loc[frame["symbol"] != "ZZZ", "profile_source"]) == {"profile"}
 
@@ -63,13 +68,13 @@ def test_symbol_without_profile_or_segment_is_unclassified_with_no_exposure(mini
     import pandas as pd
 
     profiles = resolve_profiles(pd.DataFrame({"symbol": ["QQQQ"], "segment": [""]}), mini_catalog)
-    assert profiles.profile_source[0] == UNCLASSIFIED
+    assert profiles.profile_source[0] == ProfileSource.UNCLASSIFIED
     assert not profiles.exposures.any()
 
 
-def test_low_case_hits_the_floor_and_the_floor_is_reported(mini_catalog) -> None:
+def test_adverse_case_hits_the_floor_and_the_floor_is_reported(mini_catalog) -> None:
     portfolio = load_portfolio(MINI_DATA / "portfolio.yaml")
-    ev = analyse(portfolio, mini_catalog, ["ban"], case="low").evaluation
+    ev = evaluate_book(portfolio, mini_catalog, ["ban"], case="adverse").evaluation
     # labco: 1.0 * -1.0 * k=2 -> -200% before the floor -> -100% = -500
     assert ev.impact_table().loc["labco", "ban"] == pytest.approx(-500)
     adjustment = ev.floor_adjustment_usd("ban")
@@ -107,9 +112,9 @@ def test_unknown_scenario_id_is_a_clear_error(mini_catalog) -> None:
 
 def test_reordering_holdings_changes_nothing(mini_catalog) -> None:
     portfolio = load_portfolio(MINI_DATA / "portfolio.yaml")
-    a = analyse(portfolio, mini_catalog).evaluation
+    a = evaluate_book(portfolio, mini_catalog).evaluation
     portfolio.holdings = portfolio.holdings.iloc[::-1].reset_index(drop=True)
-    b = analyse(portfolio, mini_catalog).evaluation
+    b = evaluate_book(portfolio, mini_catalog).evaluation
     assert a.portfolio_usd == pytest.approx(b.portfolio_usd)
     assert a.impact_table().sort_index().equals(b.impact_table().sort_index())
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from exposure.errors import ExposureError
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.load import load_portfolio
-from exposure.model.analysis import Analysis, analyse
 from exposure.model.engine import ProfileMatrix, ScenarioSet, evaluate
 from exposure.model.uncertainty import (
     MAX_DRAWS,
@@ -29,11 +30,11 @@ from tests.conftest import MINI_DATA
 
 
 @pytest.fixture
-def mini(mini_catalog) -> Analysis:
-    return analyse(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog)
+def mini(mini_catalog) -> BookEvaluation:
+    return evaluate_book(load_portfolio(MINI_DATA / "portfolio.yaml"), mini_catalog)
 
 
-def run(a: Analysis, scenarios: ScenarioSet | None = None, **kw):
+def run(a: BookEvaluation, scenarios: ScenarioSet | None = None, **kw):
     return simulate(a.profiles, a.evaluation.market_value,
                     a.evaluation.scenarios if scenarios is None else scenarios, **kw)
 

@@ -56,7 +56,7 @@ def test_snapshot_round_trip_keeps_holdings_prices_scenarios_and_results(mini_ca
     assert info.taken_at == datetime(2025, 1, 8, 9, 0, tzinfo=UTC)
     assert info.week == "2025-W02"
     assert (info.note, info.author, info.case, info.price_status) == (
-        "first review\nline two", "Ann", "base", "test prices")
+        "first review\nline two", "Ann", "central", "test prices")
     assert info.total_value_usd == pytest.approx(1000 + 100 + 500 + 100 + 400)
     assert info.cash_usd == pytest.approx(400)
     assert info.scenario_ids == ("ban", "boom")

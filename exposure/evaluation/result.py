@@ -1,0 +1,192 @@
+"""The one evaluation of a book (:class:`BookEvaluation`) and the views pages, the CLI, risk,
+snapshots and the report take of it. Nothing here recomputes the model: every figure is read
+from the arrays :func:`exposure.evaluation.book.evaluate_book` produced, or from the engine's
+one formula on the same inputs (:meth:`BookEvaluation.with_scenarios`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from exposure.holdings.market_value import FxRate, newest_price_date, oldest_price_date, usd_to
+from exposure.holdings.portfolio import Portfolio
+from exposure.lookthrough.entities import links_frame, sankey_frame
+from exposure.lookthrough.maths import LinkMatrix
+from exposure.lookthrough.operator import FundResolution
+from exposure.model.engine import (
+    Evaluation,
+    LinkOperator,
+    ProfileMatrix,
+    ProfileSource,
+    build_scenario_set,
+    evaluate,
+)
+from exposure.model.schema import Link, Scenario
+
+
+@dataclass(frozen=True)
+class BookEvaluation:
+    """A valued book evaluated under a scenario set, one case, look-through on or off.
+
+    ``evaluation`` holds the engine's arrays (H holdings x S scenarios, USD); ``valued`` the
+    holdings with where each value came from; ``profiles`` the exposure rows as evaluated
+    (fund rows resolved into constituents when look-through is on). The look-through parts
+    (``fund_lookthrough_usd``, :meth:`link_lookthrough_usd`) are zero when it is off, and
+    the effective-exposure view (``entities``, ``paths``) is always there.
+    """
+
+    portfolio: Portfolio
+    valued: pd.DataFrame
+    profiles: ProfileMatrix
+    evaluation: Evaluation
+    lookthrough_on: bool
+    fund_lookthrough_usd: np.ndarray
+    """(H, S) impact that resolving funds into constituents adds (zeros when off)."""
+    funds: FundResolution
+    links: LinkMatrix
+    entities: pd.DataFrame
+    paths: list[dict[str, Any]]
+    node_values: dict[str, float]
+    catalog_links: dict[str, Link]
+    rates: dict[str, FxRate]
+    cash_usd: float
+    cash_missing: tuple[str, ...] = ()
+    """Cash currencies left out for want of an exchange rate."""
+    operator: LinkOperator | None = None
+    coverage_direct: float = 0.0
+    """Share of the holdings' value whose own issuer profile is known."""
+    coverage_lookthrough: float = 0.0
+    """The same with funds counted for the profiled part of their constituents."""
+    second_order: bool = False
+    today: date = field(default_factory=date.today)
+
+    # ---- identity -----------------------------------------------------------------------
+
+    @property
+    def case(self) -> str:
+        return self.evaluation.case
+
+    @property
+    def base_currency(self) -> str:
+        return self.portfolio.base_currency
+
+    @property
+    def usd_to_base(self) -> float:
+        """Units of the base currency per USD (1 for USD; 1 when no rate: then amounts are
+        shown in USD and :attr:`base_note` says so)."""
+        return usd_to(self.base_currency, self.rates) or 1.0
+
+    @property
+    def display_currency(self) -> str:
+        """The base currency when a rate for it exists, else USD."""
+        return self.base_currency if usd_to(self.base_currency, self.rates) else "USD"
+
+    @property
+    def unvalued(self) -> list[str]:
+        return self.valued.loc[~self.valued["valued"], "symbol"].tolist()
+
+    @property
+    def defaulted(self) -> list[str]:
+        """Symbols evaluated with a segment default profile or none at all."""
+        ok = (ProfileSource.PROFILE, ProfileSource.FUND_LOOKTHROUGH)
+        mask = ~np.isin(self.profiles.profile_source, ok)
+        return [str(s) for s in self.profiles.symbols[mask]]
+
+    @property
+    def price_date(self) -> date | None:
+        """Newest date of the prices and statement values used."""
+        return newest_price_date(self.valued)
+
+    @property
+    def oldest_price_date(self) -> date | None:
+        return oldest_price_date(self.valued)
+
+    # ---- look-through parts -------------------------------------------------------------
+
+    @property
+    def link_lookthrough_usd(self) -> np.ndarray:
+        """(H, S) impact stakes and contracts add (before the floor; zeros when off)."""
+        lt = self.evaluation.lookthrough
+        if lt is None:
+            return np.zeros_like(self.evaluation.impact_usd)
+        return lt * self.evaluation.market_value[:, None]
+
+    @property
+    def lookthrough_usd(self) -> np.ndarray:
+        """(H, S) all the look-through adds: funds resolved plus stakes and contracts."""
+        return self.fund_lookthrough_usd + self.link_lookthrough_usd
+
+    @property
+    def coverage(self) -> float:
+        """Share of the holdings' value with an issuer profile behind it, as evaluated."""
+        return self.coverage_lookthrough if self.lookthrough_on else self.coverage_direct
+
+    # ---- frames -------------------------------------------------------------------------
+
+    def holding_frame(self) -> pd.DataFrame:
+        """:meth:`Evaluation.holding_frame` plus ``account``, ``lookthrough_usd``,
+        ``fund_lookthrough_usd`` and ``link_lookthrough_usd`` (one row per holding x scenario;
+        the same symbol held in two accounts is two holdings)."""
+        frame = self.evaluation.holding_frame()
+        s = len(self.evaluation.scenarios)
+        frame.insert(1, "account", np.repeat(self.valued["account"].to_numpy(dtype=object), s))
+        frame["lookthrough_usd"] = self.lookthrough_usd.ravel()
+        frame["fund_lookthrough_usd"] = self.fund_lookthrough_usd.ravel()
+        frame["link_lookthrough_usd"] = self.link_lookthrough_usd.ravel()
+        return frame
+
+    def symbol_frame(self) -> pd.DataFrame:
+        """:meth:`holding_frame` with one row per symbol x scenario: accounts summed,
+        ``value_change`` = impact / market value (for charts that need one row a symbol)."""
+        frame = self.holding_frame()
+        keys = ["symbol", "name", "segment", "layer", "profile_source", "scenario"]
+        sums = ["market_value_usd", "impact_usd", "lookthrough_usd", "fund_lookthrough_usd",
+                "link_lookthrough_usd"]
+        frame["_rc"] = frame["revenue_change"] * frame["market_value_usd"]
+        out = frame.groupby(keys, observed=True, sort=False, as_index=False)[sums + ["_rc"]].sum()
+        mv = out["market_value_usd"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["value_change"] = np.where(mv > 0, out["impact_usd"] / np.where(mv > 0, mv, 1), 0.0)
+            out["revenue_change"] = np.where(mv > 0, out["_rc"] / np.where(mv > 0, mv, 1), 0.0)
+        return out.drop(columns="_rc")
+
+    def rows_of(self, symbol: str) -> np.ndarray:
+        """Holding indices of ``symbol`` (every account), case-insensitive."""
+        return np.flatnonzero(np.char.upper(self.profiles.symbols.astype(str)) == symbol.upper())
+
+    def waterfall(self, symbol: str, scenario_id: str) -> pd.DataFrame:
+        """Bars of one symbol's impact (all its accounts): ``step`` (channel ids,
+        ``look-through``, ``floor``) and ``usd``; they sum to its impact."""
+        rows = self.rows_of(symbol)
+        if not len(rows):
+            raise KeyError(symbol)
+        ev = self.evaluation
+        contrib = ev.contributions(scenario_id)[rows].sum(axis=0)
+        link = float(ev.lookthrough_usd(scenario_id)[rows].sum())
+        floor = float(ev.floor_adjustment_usd(scenario_id)[rows].sum())
+        steps = [*ev.profiles.channel_ids, "look-through", "floor"]
+        return pd.DataFrame({"step": steps, "usd": [*contrib.tolist(), link, floor]})
+
+    def sankey_frame(self) -> pd.DataFrame:
+        """Holding -> entity flows for a Sankey: ``source``, ``via``, ``target``, ``kind``, ``usd``."""
+        return sankey_frame(self.paths)
+
+    def links_frame(self, today: date | None = None) -> pd.DataFrame:
+        """Every link, with amounts, shares, source and a ``stale`` flag (> 12 months)."""
+        return links_frame(self.catalog_links, self.node_values, today or self.today)
+
+    # ---- the same book under other scenarios --------------------------------------------
+
+    def with_scenarios(self, scenarios: Sequence[Scenario], case: str | None = None) -> Evaluation:
+        """The same valued holdings, profiles and look-through under other scenarios (editor
+        previews, comparisons): no re-pricing and the same formula, so the figures agree
+        with the rest of the page."""
+        ev = self.evaluation
+        return evaluate(self.profiles, ev.market_value,
+                        build_scenario_set(scenarios, self.profiles.channel_ids),
+                        case=case or ev.case, cash_usd=self.cash_usd, operator=self.operator)
