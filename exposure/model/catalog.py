@@ -7,9 +7,11 @@ scenarios (``scenarios/*.yaml``) by id.
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,18 @@ from exposure.model.schema import (
 from exposure.workspace import data_dir as default_data_dir
 from exposure.workspace import home_dir
 from exposure.yamlio import entry_name, load_list, read_yaml, validate_entry
+
+STALE_MONTHS = 15
+"""A number whose ``as_of`` is more than this many months before today is marked stale."""
+
+
+def stale_cutoff(today: date | None = None) -> date:
+    """The oldest ``as_of`` that is not stale: ``today`` minus :data:`STALE_MONTHS` months."""
+    today = today or date.today()
+    months = today.year * 12 + today.month - 1 - STALE_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,7 @@ class Catalog:
             for ch, exp in company.exposures.items():
                 yield company.id, f"exposure.{ch}", exp
 
-    def provenance_frame(self) -> pd.DataFrame:
+    def provenance_frame(self, today: date | None = None) -> pd.DataFrame:
         """One row per shipped number.
 
         ====================  =====================================================
@@ -110,9 +124,10 @@ class Catalog:
         estimate              True when derived by us (see ``basis``)
         basis                 what it measures / how it was derived
         source                URL
-        tier                  primary / press / secondary
+        tier                  primary / press / secondary / judgement / estimated
         as_of                 date the number was true or published
         origin                bundled / user
+        stale                 as_of older than STALE_MONTHS (15) months before today
         ====================  =====================================================
         """
         rows: list[dict[str, Any]] = []
@@ -170,11 +185,22 @@ class Catalog:
                 })
         columns = ["subject", "name", "field", "value", "estimate", "basis", "source", "tier",
                    "as_of", "origin"]
-        return pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame(rows, columns=columns)
+        cutoff = stale_cutoff(today)
+        frame["stale"] = [d < cutoff for d in frame["as_of"]]
+        return frame
 
     def tier_mix(self) -> dict[str, int]:
-        """How many shipped numbers, events, links and fund files come from each source tier."""
+        """How many shipped numbers, scenario shocks and probabilities, events, links and fund
+        files come from each source tier (untiered shocks and probabilities are not counted:
+        :mod:`exposure.model.tier_check` reports them)."""
         counts: Counter[str] = Counter()
+        for scn in self.scenarios.values():
+            if scn.probability.tier is not None:
+                counts[scn.probability.tier] += 1
+            for shock in scn.shocks.values():
+                if shock.tier is not None:
+                    counts[shock.tier] += 1
         for _, _, val in self.sourced_values():
             counts[val.tier] += 1
         for price in self.reference_prices.values():
