@@ -2,7 +2,8 @@
 
 A broken file raises one :class:`~exposure.errors.DataFileError` naming the file, the entry
 and the field. The workspace may add or override companies (``companies.yaml``) and
-scenarios (``scenarios/*.yaml``) by id.
+scenarios (``scenarios/*.yaml``) by id, and adds the events accepted from pulled drafts
+(``events/pulled.yaml``, :mod:`exposure.evidence.drafts`).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ class Catalog:
     event_moves: tuple[EventMoves, ...] = ()
     reference_prices: dict[str, ReferencePrice] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
-    """``"scenario:<id>"`` / ``"company:<id>"`` -> ``"bundled"`` or ``"user"``."""
+    """``"scenario:<id>"`` / ``"company:<id>"`` / ``"event:<id>"`` -> ``"bundled"`` or ``"user"``
+    (an event accepted from a pulled draft)."""
     files: dict[str, str] = field(default_factory=dict)
     """``"scenario:<id>"`` -> the file it was read from."""
     links: dict[str, Link] = field(default_factory=dict)
@@ -326,7 +328,22 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
             problems.append(str(exc))
 
     home_path = home_dir(home) if include_home else None
+    event_links: list[tuple[str, list[str]]] = []
     if home_path is not None:
+        pulled = home_path / "events" / "pulled.yaml"
+        if pulled.is_file():
+            def load_reviewed_events() -> None:
+                """Accepted drafts become events (a bundled event of the same id wins)."""
+                from exposure.evidence.drafts import accepted_events, load_drafts
+
+                accepted = [(e, linked) for e, linked in accepted_events(load_drafts(path=pulled))
+                            if e.id not in events]
+                for event, linked in accepted:
+                    events[event.id] = event
+                    origin[f"event:{event.id}"] = "user"
+                    files[f"event:{event.id}"] = str(pulled)
+                    event_links.append((event.id, linked))
+            workspace_file(load_reviewed_events)
         user_companies = home_path / "companies.yaml"
         if user_companies.is_file():
             def load_companies() -> None:
@@ -346,6 +363,11 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
                     origin[f"scenario:{scn.id}"] = "user"
                     files[f"scenario:{scn.id}"] = str(path)
                 workspace_file(load_one)
+        for event_id, linked in event_links:      # the reviewer's scenario links
+            for sid in linked:
+                scn = scenarios.get(sid)
+                if scn is not None and event_id not in scn.events:
+                    scenarios[sid] = scn.model_copy(update={"events": [*scn.events, event_id]})
 
     from exposure.model.linkfiles import (  # local: linkdata imports this module
         load_funds,

@@ -55,7 +55,8 @@ def get_catalog() -> Catalog:
     """The validated catalog (bundled data + workspace), cached until a file changes."""
     data, home = data_dir(), home_dir()
     return _catalog(str(data), str(home), files_signature(data, home / "scenarios",
-                                                          home / "companies.yaml", home / "funds"))
+                                                          home / "companies.yaml", home / "funds",
+                                                          home / "events"))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
