@@ -5,8 +5,8 @@ Routes, as the real API: ``GET /api/v1/documents.json?...`` answers page 1 (or `
 when ``conditions[publication_date][gte]`` is after the fixtures' newest document);
 ``GET /api/v1/documents?...&page=2&...`` (the page-1 ``next_page_url``) answers page 2. The
 recorded ``next_page_url`` is re-pointed at this server. ``mode`` switches to a malformed answer
-(``"malformed"``: ``results`` not a list; ``"html"``: an HTML error page with status 200) or an
-HTTP error (``"http500"``).
+(``"malformed"``: ``results`` not a list; ``"html"``: an HTML error page with status 200), an
+HTTP error (``"http500"``), or the recording with its real-host ``next_page_url`` (``"verbatim"``).
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def _answer(replay: Replay, path: str, query: dict[str, list[str]]) -> tuple[int
         name = "empty.json" if since > "2026-07-14" else "bis_2026_page1.json"
     else:
         return 404, "text/plain", b"not found"
-    text = (RECORDED / name).read_text().replace(REAL_ROOT, replay.root)
+    text = (RECORDED / name).read_text()
+    if replay.mode != "verbatim":          # "verbatim": next_page_url left on the real host
+        text = text.replace(REAL_ROOT, replay.root)
     return 200, "application/json", text.encode()
 
 

@@ -188,7 +188,7 @@ def draft_from_document(doc: FederalRegisterDocument, today: date) -> DraftEvent
 def add_pulled(documents: Sequence[FederalRegisterDocument], known_events: Iterable[Event],
                home: str | Path | None = None, today: date | None = None) -> list[DraftEvent]:
     """Write the documents not yet known (by document number or URL) as unreviewed drafts;
-    return the new drafts (an empty list changes nothing on disk)."""
+    return the new drafts, oldest first (an empty list changes nothing on disk)."""
     today = today or date.today()
     path = drafts_path(home)
     with _locked(path):
@@ -200,8 +200,9 @@ def add_pulled(documents: Sequence[FederalRegisterDocument], known_events: Itera
                 continue
             numbers.add(doc.document_number)
             new.append(draft_from_document(doc, today))
+        new.sort(key=lambda d: d.publication_date)
         if new:
-            _write(path, [*drafts, *sorted(new, key=lambda d: d.publication_date)])
+            _write(path, [*drafts, *new])
     return new
 
 

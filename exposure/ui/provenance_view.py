@@ -48,7 +48,8 @@ def weighted_mix(ctx: PageContext) -> None:
     with st.expander("How the mix is computed"):
         st.markdown(_method_text())
     st.caption("The 20 inputs that carry the most weight: the share of the gross impact that "
-               "rests on each (the shares of one kind of input add up to 100%).")
+               "rests on each. Every term has an exposure, an elasticity, a shock and a price, "
+               "so the shares of each of those kinds add up to 100%.")
     st.dataframe(result.inputs.head(20), hide_index=True, width="stretch", key="weighted_inputs", column_config={
         "share": st.column_config.NumberColumn("share", format="percent"),
         "weight_usd": st.column_config.NumberColumn("weight (USD)", format="dollar"),
