@@ -288,7 +288,9 @@ def _direct(book: _Book, symbols: list[str], segments: list[str], mv: np.ndarray
         return
     profiles = resolve_profiles(pd.DataFrame({"symbol": symbols, "segment": segments}),
                                 book.catalog)
-    refs = [_profile_refs(book.ledger, book.catalog, s, g)
+    memo: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
+    refs = [memo.get((s, g)) or memo.setdefault((s, g), _profile_refs(book.ledger, book.catalog,
+                                                                       s, g))
             for s, g in zip(symbols, segments, strict=True)]
     k_ids = np.array([r[0] for r in refs], dtype=np.intp)
     e_ids = np.array([r[1] for r in refs], dtype=np.intp).reshape(len(symbols), -1)
@@ -345,10 +347,13 @@ def _links(book: _Book, holders: list[tuple[str, float, list[int]]]) -> None:
     t_refs = [_profile_refs(led, catalog, t, "") for t in targets]
     t_k = np.array([r[0] for r in t_refs], dtype=np.intp)
     t_e = np.array([r[1] for r in t_refs], dtype=np.intp).reshape(len(targets), -1)
-    for company_id, value, extra in holders:
-        r = row.get(company_id)
-        if r is None:
-            continue
+    grouped: dict[tuple[str, tuple[int, ...]], float] = {}
+    for company_id, value, extra in holders:   # same holder, same inputs: one set of terms
+        if company_id in row:
+            key = (company_id, tuple(extra))
+            grouped[key] = grouped.get(key, 0.0) + value
+    for (company_id, extra), value in grouped.items():
+        r = row[company_id]
         for kind, matrix in (("equity", lm.equity), ("contract", lm.revenue_share)):
             cols = np.flatnonzero(matrix[r] > 0)
             for t in cols:
@@ -419,9 +424,11 @@ def weighted_provenance(
             price_ids[direct])
     holders: list[tuple[str, float, list[int]]] = []
     if lookthrough:
-        funds = [(symbols[i], float(mv[i]), int(price_ids[i]))
-                 for i in np.flatnonzero(is_fund & (mv > 0))]
-        holders.extend(_funds(book, funds))
+        funds: dict[tuple[str, int], float] = {}   # terms are linear in the value: group
+        for i in np.flatnonzero(is_fund & (mv > 0)):
+            key = (symbols[i], int(price_ids[i]))
+            funds[key] = funds.get(key, 0.0) + float(mv[i])
+        holders.extend(_funds(book, [(s, v, pid) for (s, pid), v in funds.items()]))
         for i in direct:
             company = catalog.company_for_symbol(symbols[i])
             if company is not None:

@@ -50,7 +50,7 @@ def weighted_mix(ctx: PageContext) -> None:
     st.caption("The 20 inputs that carry the most weight: the share of the gross impact that "
                "rests on each. Every term has an exposure, an elasticity, a shock and a price, "
                "so the shares of each of those kinds add up to 100%.")
-    st.dataframe(result.inputs.head(20), hide_index=True, width="stretch", key="weighted_inputs", column_config={
+    st.dataframe(result.inputs.head(20).rename(columns={"subject": "item"}), hide_index=True, width="stretch", key="weighted_inputs", column_config={
         "share": st.column_config.NumberColumn("share", format="percent"),
         "weight_usd": st.column_config.NumberColumn("weight (USD)", format="dollar"),
         "stale": STALE_COLUMN,
