@@ -75,3 +75,24 @@ def test_untiered_user_scenario_is_counted_on_the_page(home: Path) -> None:
     at = page("pages/7_Methodology.py").run()
     assert errors(at) == []
     assert metric_values(at)["Numbers without tier"] == "2"
+
+
+def test_a_scenario_saved_in_the_editor_passes_validate_data(home: Path) -> None:
+    from datetime import date
+
+    from exposure.model.tier_check import untiered_numbers
+
+    at = page("pages/2_Scenarios.py").run()
+    at.selectbox(key="ed_base").select("s2_full_china_ban").run()
+    at.slider(key="ed_base_china_ai_sales").set_value(-50).run()
+    at.slider(key="ed_prob").set_value(20).run()
+    at.text_input(key="ed_id").input("half_china").run()
+    at.button(key="ed_save").click().run()
+    assert errors(at) == []
+    catalog = load_catalog(home=home)
+    assert untiered_numbers(catalog, home) == []
+    edited = catalog.scenarios["half_china"]
+    shock = edited.shocks["china_ai_sales"]
+    assert (shock.tier, shock.as_of) == ("judgement", date.today())
+    assert "edited by the user in the scenario editor" in (shock.basis or "").lower()
+    assert (edited.probability.tier, edited.probability.value) == ("judgement", 0.2)
