@@ -14,19 +14,21 @@ from exposure.evidence.event_study import (
     event_study,
     validate_model,
 )
+from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Policy timeline & evidence", ":material/timeline:")
 ctx = sidebar()
 cat = ctx.catalog
-events = ce.events_frame(list(cat.events.values()))
+events = evr.mark_reviewed(ce.events_frame(list(cat.events.values())), cat)
 LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)")
 
 st.title("Policy timeline & evidence")
 timeline, study, validation = st.tabs(["Timeline", "Event study", "Model vs market"])
 
 with timeline:
+    evr.new_since_your_data(cat)
     f1, f2, f3 = st.columns(3)
     types = f1.multiselect("Type", sorted(events["type_label"].unique()), key="ev_types")
     jurs = f2.multiselect("Jurisdiction", sorted(events["jurisdiction"].unique()), key="ev_jur")
@@ -43,7 +45,7 @@ with timeline:
         st.plotly_chart(ce.event_timeline(shown), width="stretch", key="timeline")
     st.caption(f"{len(shown)} of {len(events)} events. Each links to its first (highest-tier) source.")
     st.dataframe(shown[["date", "title", "type_label", "jurisdiction", "layers", "tickers",
-                        "confidence", "tier", "source"]].sort_values("date", ascending=False),
+                        "confidence", "tier", "source", "origin"]].sort_values("date", ascending=False),
                  hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("date"), "source": LINK,
                                 "type_label": "type"})

@@ -7,6 +7,8 @@ import streamlit as st
 
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine
+from exposure.model.schema import TIERS
+from exposure.ui import provenance_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -89,6 +91,8 @@ with lookthrough_tab:
     })
 
 with provenance:
+    provenance_view.weighted_mix(ctx)
+    st.subheader("Every number, by count")
     prov = cat.provenance_frame()
     mix = cat.tier_mix()
     total = sum(mix.values()) or 1
@@ -101,7 +105,7 @@ with provenance:
     f1, f2, f3, f4 = st.columns(4)
     subjects = f1.multiselect("Issuer", sorted(prov["subject"].unique()), key="prov_subject")
     fields = f2.multiselect("Field", sorted(prov["field"].unique()), key="prov_field")
-    tiers = f3.multiselect("Tier", ["primary", "press", "secondary"], key="prov_tier")
+    tiers = f3.multiselect("Tier", list(TIERS), key="prov_tier")
     kind = f4.radio("Kind", ["all", "reported", "estimates"], horizontal=True, key="prov_kind")
     shown = prov
     if subjects:
@@ -114,7 +118,7 @@ with provenance:
         shown = shown[shown["estimate"] == (kind == "estimates")]
     st.caption(f"{len(shown)} of {len(prov)} numbers")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "source": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "source": provenance_view.SOURCE_COLUMN, "stale": provenance_view.STALE_COLUMN,
         "value": st.column_config.NumberColumn("value", format="%.4g"),
     })
 
@@ -122,11 +126,11 @@ with freshness:
     prov = cat.provenance_frame()
     today = date.today()
     prov = prov.assign(age_days=[(today - d).days for d in prov["as_of"]])
-    stale = prov[prov["age_days"] > 365]
+    stale = prov[prov["stale"]]
     c1, c2, c3 = st.columns(3)
     c1.metric("Newest number", str(prov["as_of"].max()))
     c2.metric("Oldest number", str(prov["as_of"].min()))
-    c3.metric("Older than 12 months", f"{len(stale)} of {len(prov)}")
+    c3.metric("Older than 15 months (stale)", f"{len(stale)} of {len(prov)}")
     by_issuer = (prov.groupby("subject").agg(newest=("as_of", "max"), oldest=("as_of", "min"),
                                               numbers=("value", "size"))
                  .sort_values("oldest").reset_index())

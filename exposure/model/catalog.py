@@ -2,14 +2,17 @@
 
 A broken file raises one :class:`~exposure.errors.DataFileError` naming the file, the entry
 and the field. The workspace may add or override companies (``companies.yaml``) and
-scenarios (``scenarios/*.yaml``) by id.
+scenarios (``scenarios/*.yaml``) by id, and adds the events accepted from pulled drafts
+(``events/pulled.yaml``, :mod:`exposure.evidence.drafts`).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,18 @@ from exposure.workspace import data_dir as default_data_dir
 from exposure.workspace import home_dir
 from exposure.yamlio import entry_name, load_list, read_yaml, validate_entry
 
+STALE_MONTHS = 15
+"""A number whose ``as_of`` is more than this many months before today is marked stale."""
+
+
+def stale_cutoff(today: date | None = None) -> date:
+    """The oldest ``as_of`` that is not stale: ``today`` minus :data:`STALE_MONTHS` months."""
+    today = today or date.today()
+    months = today.year * 12 + today.month - 1 - STALE_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -49,7 +64,8 @@ class Catalog:
     event_moves: tuple[EventMoves, ...] = ()
     reference_prices: dict[str, ReferencePrice] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
-    """``"scenario:<id>"`` / ``"company:<id>"`` -> ``"bundled"`` or ``"user"``."""
+    """``"scenario:<id>"`` / ``"company:<id>"`` / ``"event:<id>"`` -> ``"bundled"`` or ``"user"``
+    (an event accepted from a pulled draft)."""
     files: dict[str, str] = field(default_factory=dict)
     """``"scenario:<id>"`` -> the file it was read from."""
     links: dict[str, Link] = field(default_factory=dict)
@@ -110,7 +126,7 @@ class Catalog:
             for ch, exp in company.exposures.items():
                 yield company.id, f"exposure.{ch}", exp
 
-    def provenance_frame(self) -> pd.DataFrame:
+    def provenance_frame(self, today: date | None = None) -> pd.DataFrame:
         """One row per shipped number.
 
         ====================  =====================================================
@@ -123,9 +139,10 @@ class Catalog:
         estimate              True when derived by us (see ``basis``)
         basis                 what it measures / how it was derived
         source                URL
-        tier                  primary / press / secondary
+        tier                  primary / press / secondary / judgement / estimated
         as_of                 date the number was true or published
         origin                bundled / user
+        stale                 as_of older than STALE_MONTHS (15) months before today
         ====================  =====================================================
         """
         rows: list[dict[str, Any]] = []
@@ -183,11 +200,22 @@ class Catalog:
                 })
         columns = ["subject", "name", "field", "value", "estimate", "basis", "source", "tier",
                    "as_of", "origin"]
-        return pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame(rows, columns=columns)
+        cutoff = stale_cutoff(today)
+        frame["stale"] = [d < cutoff for d in frame["as_of"]]
+        return frame
 
     def tier_mix(self) -> dict[str, int]:
-        """How many shipped numbers, events, links and fund files come from each source tier."""
+        """How many shipped numbers, scenario shocks and probabilities, events, links and fund
+        files come from each source tier (untiered shocks and probabilities are not counted:
+        :mod:`exposure.model.tier_check` reports them)."""
         counts: Counter[str] = Counter()
+        for scn in self.scenarios.values():
+            if scn.probability.tier is not None:
+                counts[scn.probability.tier] += 1
+            for shock in scn.shocks.values():
+                if shock.tier is not None:
+                    counts[shock.tier] += 1
         for _, _, val in self.sourced_values():
             counts[val.tier] += 1
         for price in self.reference_prices.values():
@@ -318,7 +346,22 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
             problems.append(str(exc))
 
     home_path = home_dir(home) if include_home else None
+    event_links: list[tuple[str, list[str]]] = []
     if home_path is not None:
+        pulled = home_path / "events" / "pulled.yaml"
+        if pulled.is_file():
+            def load_reviewed_events() -> None:
+                """Accepted drafts become events (a bundled event of the same id wins)."""
+                from exposure.evidence.drafts import accepted_events, load_drafts
+
+                accepted = [(e, linked) for e, linked in accepted_events(load_drafts(path=pulled))
+                            if e.id not in events]
+                for event, linked in accepted:
+                    events[event.id] = event
+                    origin[f"event:{event.id}"] = "user"
+                    files[f"event:{event.id}"] = str(pulled)
+                    event_links.append((event.id, linked))
+            workspace_file(load_reviewed_events)
         user_companies = home_path / "companies.yaml"
         if user_companies.is_file():
             def load_companies() -> None:
@@ -338,6 +381,11 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
                     origin[f"scenario:{scn.id}"] = "user"
                     files[f"scenario:{scn.id}"] = str(path)
                 workspace_file(load_one)
+        for event_id, linked in event_links:      # the reviewer's scenario links
+            for sid in linked:
+                scn = scenarios.get(sid)
+                if scn is not None and event_id not in scn.events:
+                    scenarios[sid] = scn.model_copy(update={"events": [*scn.events, event_id]})
 
     links = load_links(root / "links.yaml", companies)
     bundled_funds = [(root / "funds", "bundled")]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from exposure.model.catalog import Catalog
+from exposure.model.catalog import STALE_MONTHS, Catalog
 from exposure.model.engine import ProfileSource
 
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
     "Value": st.column_config.TextColumn("Value"),
+    "Stale": st.column_config.CheckboxColumn(
+        "Stale", help=f"as of more than {STALE_MONTHS} months ago: check for a newer figure"),
 }
 
 
@@ -44,6 +46,7 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
         "Estimate": f["estimate"].map({True: "estimate", False: "reported"}),
         "Basis": f["basis"],
         "As of": f["as_of"],
+        "Stale": f["stale"],
         "Tier": f["tier"],
         "Source": f["source"],
     }).reset_index(drop=True)
