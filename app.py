@@ -7,7 +7,13 @@ from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.ui.widgets import TABLE_CONFIG, default_profile_note, exposures_table, kpi
+from exposure.ui.widgets import (
+    TABLE_CONFIG,
+    default_profile_note,
+    exposures_table,
+    is_phone,
+    kpi,
+)
 
 setup_page("Overview", ":material/dashboard:")
 ctx = sidebar()
@@ -75,7 +81,8 @@ with right, st.container(border=True):
 
 with st.container(border=True):
     labels = {s: ev.scenarios.label(i) for i, s in enumerate(ev.scenarios.ids)}
-    st.plotly_chart(charts.impact_heatmap(by_symbol, labels), width="stretch", key="heatmap")
+    st.plotly_chart(charts.impact_heatmap(by_symbol, labels, max_rows=15 if is_phone() else 40,
+                                          compact=is_phone()), width="stretch", key="heatmap")
 
 with st.container(border=True):
     st.subheader("Top exposures")

@@ -57,7 +57,7 @@ with compare:
     if len(picked) < 2:
         st.info("Pick at least two scenarios to compare.")
     else:
-        rows = [{"scenario": cat.scenarios[s].title, "channel": ch, "low": sh.low,
+        rows = [{"scenario": ctx.label(s), "channel": ch, "low": sh.low,
                  "base": sh.base, "high": sh.high}
                 for s in picked for ch, sh in cat.scenarios[s].shocks.items()]
         shocks = pd.DataFrame(rows)

@@ -16,9 +16,10 @@ from exposure.charts.style import (
     DIVERGING,
     GAIN,
     LOSS,
+    MONEY_TICKS,
     NEUTRAL,
+    SEGMENT_LABELS,
     apply_layout,
-    short,
     symmetric_bound,
     unique_labels,
 )
@@ -26,71 +27,98 @@ from exposure.formatting import money
 
 
 def impact_heatmap(
-    holding_frame: pd.DataFrame,
-    scenario_titles: Mapping[str, str],
+    frame: pd.DataFrame,
+    scenario_labels: Mapping[str, str],
     *,
     max_rows: int = 40,
+    compact: bool = False,
+    width: int | None = None,
 ) -> go.Figure:
-    """Holdings x scenarios heatmap of value change (%), hover with USD impact.
+    """Holdings x scenarios heatmap of value change (%), hover with the USD impact.
 
-    ``holding_frame`` is :meth:`Evaluation.holding_frame`. Rows are the ``max_rows`` holdings
-    with the largest market value, largest first.
+    ``frame`` has one row per symbol x scenario (``symbol_frame``). Rows are the ``max_rows``
+    holdings with the largest value, largest first; the title says how many more there are.
+    ``compact`` (phones) leaves the numbers out of the cells.
     """
-    frame = holding_frame.assign(
-        symbol=holding_frame["symbol"].astype(str), scenario=holding_frame["scenario"].astype(str)
-    )
-    order = (frame.groupby("symbol", sort=False)["market_value_usd"].first()
-             .sort_values(ascending=False).index[:max_rows])
-    scen = list(dict.fromkeys(frame["scenario"]))
-    pct = frame.pivot(index="symbol", columns="scenario", values="value_change").loc[order, scen]
-    usd_t = frame.pivot(index="symbol", columns="scenario", values="impact_usd").loc[order, scen]
-    z = pct.to_numpy() * 100
+    f = frame.assign(symbol=frame["symbol"].astype(str), scenario=frame["scenario"].astype(str))
+    values = f.groupby("symbol", sort=False)["market_value_usd"].first().sort_values(ascending=False)
+    order = values.index[:max_rows]
+    more = len(values) - len(order)
+    scen = list(dict.fromkeys(f["scenario"]))
+    pct = f.pivot(index="symbol", columns="scenario", values="value_change").reindex(
+        index=order, columns=scen)
+    usd_t = f.pivot(index="symbol", columns="scenario", values="impact_usd").reindex(
+        index=order, columns=scen)
+    z = pct.to_numpy(dtype=float) * 100
     bound = symmetric_bound(z)
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
-    custom = np.vectorize(money)(usd_t.to_numpy()) if z.size else z
-    full = [scenario_titles.get(s, s) for s in scen]
-    labels = unique_labels([short(t, 26) for t in full])
+    custom = np.vectorize(money)(usd_t.to_numpy(dtype=float)) if z.size else z
+    labels = unique_labels([scenario_labels.get(s, s) for s in scen])
     fig = go.Figure(go.Heatmap(
         z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
-        colorscale=DIVERGING, text=text, texttemplate="%{text}", textfont=dict(size=10),
-        customdata=custom, colorbar=dict(title="value<br>change %", thickness=12),
-        hovertemplate="%{y} under %{x}<br>value change %{text}<br>impact %{customdata}<extra></extra>",
+        colorscale=DIVERGING, text=text, texttemplate="" if compact else "%{text}",
+        textfont=dict(size=10), customdata=custom,
+        colorbar=dict(title="value<br>change %", thickness=12),
+        hovertemplate="%{y} under %{x}<br>value change %{text}<br>impact %{customdata}"
+                      "<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-30)
-    return apply_layout(fig, "Value change by holding and scenario", height=max(360, 22 * len(order) + 140))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickangle=-30, type="category")
+    title = "Value change by holding and scenario"
+    if more > 0:
+        title += f" (the {len(order)} largest holdings; {more} more not shown)"
+    return apply_layout(fig, title, height=max(360, 22 * len(order) + 160), width=width)
 
 
-def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_title: str) -> go.Figure:
-    """Treemap: layer -> segment -> holding, sized by value, coloured by value change (%)."""
-    f = holding_frame[holding_frame["scenario"].astype(str) == scenario_id]
-    f = f[f["market_value_usd"] > 0]
+def _segment_nodes(layer: str, segments: list[str]) -> bool:
+    """Whether a layer gets a segment level (not when its one segment repeats its name)."""
+    return not (len(segments) == 1 and
+                SEGMENT_LABELS.get(segments[0], segments[0]).lower() == layer.lower())
+
+
+def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str, *,
+                     max_holdings: int = 300) -> go.Figure:
+    """Treemap: layer -> segment -> holding, sized by value, coloured by value change (%).
+
+    ``frame`` has one row per symbol x scenario. Beyond ``max_holdings`` holdings the smallest
+    of each segment are one "N more" tile, so a 5,000-holding book stays a light figure.
+    """
+    f = frame[frame["scenario"].astype(str) == scenario_id]
+    f = f[f["market_value_usd"] > 0].sort_values("market_value_usd", ascending=False)
+    shown = set(f["symbol"].astype(str).head(max_holdings))
     ids, labels, parents, values, colors, hover = [], [], [], [], [], []
+
+    def node(key: str, label: str, parent: str, value: float, impact: float, text: str) -> None:
+        ids.append(key)
+        labels.append(label)
+        parents.append(parent)
+        values.append(value)
+        colors.append(impact / value * 100 if value else 0.0)
+        hover.append(f"{text}<br>value {money(value)}<br>impact {money(impact)}")
+
     for layer, lf in f.groupby("layer", sort=True, observed=True):
-        lv = float(lf["market_value_usd"].sum())
-        lchg = float(lf["impact_usd"].sum()) / lv * 100 if lv else 0.0
-        ids.append(f"L:{layer}")
-        labels.append(str(layer))
-        parents.append("")
-        values.append(lv)
-        colors.append(lchg)
-        hover.append(f"{layer}<br>value {money(lv)}<br>impact {money(float(lf['impact_usd'].sum()))}")
+        layer = str(layer)
+        node(f"L:{layer}", layer, "", float(lf["market_value_usd"].sum()),
+             float(lf["impact_usd"].sum()), layer)
+        segments = sorted({str(s) for s in lf["segment"]})
+        split = _segment_nodes(layer, segments)
         for seg, sf in lf.groupby("segment", sort=True, observed=True):
-            sv = float(sf["market_value_usd"].sum())
-            ids.append(f"S:{layer}/{seg}")
-            labels.append(str(seg).replace("_", " "))
-            parents.append(f"L:{layer}")
-            values.append(sv)
-            colors.append(float(sf["impact_usd"].sum()) / sv * 100 if sv else 0.0)
-            hover.append(f"{seg}<br>value {money(sv)}<br>impact {money(float(sf['impact_usd'].sum()))}")
-            for row in sf.itertuples(index=False):
-                ids.append(f"H:{layer}/{seg}/{row.symbol}")
-                labels.append(str(row.symbol))
-                parents.append(f"S:{layer}/{seg}")
-                values.append(float(row.market_value_usd))
-                colors.append(float(row.value_change) * 100)
-                hover.append(f"{row.name}<br>value {money(row.market_value_usd)}<br>"
-                             f"impact {money(row.impact_usd)} ({row.value_change * 100:+.1f}%)")
+            seg = str(seg)
+            parent = f"L:{layer}"
+            if split:
+                parent = f"S:{layer}/{seg}"
+                node(parent, SEGMENT_LABELS.get(seg, seg.replace("_", " ")), f"L:{layer}",
+                     float(sf["market_value_usd"].sum()), float(sf["impact_usd"].sum()),
+                     SEGMENT_LABELS.get(seg, seg))
+            rest = sf[~sf["symbol"].astype(str).isin(shown)]
+            for row in sf[sf["symbol"].astype(str).isin(shown)].itertuples(index=False):
+                node(f"H:{parent}/{row.symbol}", str(row.symbol), parent,
+                     float(row.market_value_usd), float(row.impact_usd),
+                     f"{row.name} ({float(row.value_change) * 100:+.1f}%)")
+            if len(rest):
+                node(f"R:{parent}", f"{len(rest)} more", parent,
+                     float(rest["market_value_usd"].sum()), float(rest["impact_usd"].sum()),
+                     f"{len(rest)} smaller holdings")
     bound = symmetric_bound(np.array(colors, dtype=float)) if colors else 1.0
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
@@ -98,29 +126,35 @@ def exposure_treemap(holding_frame: pd.DataFrame, scenario_id: str, scenario_tit
                     colorbar=dict(title="value<br>change %", thickness=12)),
         hovertext=hover, hoverinfo="text", textinfo="label",
     ))
-    return apply_layout(fig, f"Holdings by layer, coloured by impact: {scenario_title}", height=460)
+    return apply_layout(fig, f"Holdings by layer, coloured by impact: {scenario_label}",
+                        height=460)
 
 
-def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None) -> go.Figure:
-    """Horizontal bar of portfolio impact (USD) per scenario; the selected one outlined."""
+def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None, *,
+                 width: int | None = None) -> go.Figure:
+    """Horizontal bar of portfolio impact (USD) per scenario, labelled with the scenarios'
+    short labels (full titles on hover); the selected one outlined."""
     f = portfolio_frame.sort_values("impact_usd")
+    names = f["label"] if "label" in f.columns else f["title"]
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     widths = [3 if s == selected else 0 for s in f["scenario"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_usd"], y=unique_labels([short(t) for t in f["title"]]), orientation="h",
+        x=f["impact_usd"], y=unique_labels([str(t) for t in names]), orientation="h",
         marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
         text=[money(v) for v in f["impact_usd"]], textposition="outside",
         customdata=np.stack([f["probability"] * 100, f["title"], f["impact_pct"] * 100], axis=1),
-        hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}%)"
+        hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}% of the book)"
                       "<br>probability %{customdata[0]:.0f}%<extra></extra>",
     ))
     fig.update_traces(cliponaxis=False)
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     lo, hi = float(min(f["impact_usd"].min(), 0.0)), float(max(f["impact_usd"].max(), 0.0))
     pad = 0.6 * (hi - lo or 1.0)  # room for the outside labels at both ends
-    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s",
+    fig.update_xaxes(title="portfolio impact (USD)", tickformat=MONEY_TICKS,
                      range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
-    return apply_layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110))
+    fig.update_yaxes(type="category")
+    return apply_layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110),
+                        width=width)
 
 
 def channel_waterfall(
@@ -152,7 +186,7 @@ def channel_waterfall(
         totals=dict(marker=dict(color="#34495E")),
         connector=dict(line=dict(color=NEUTRAL, width=1)),
     ))
-    fig.update_yaxes(title="USD", tickprefix="$", tickformat="~s")
+    fig.update_yaxes(title="USD", tickformat=MONEY_TICKS)
     return apply_layout(fig, title, height=400)
 
 
@@ -160,7 +194,7 @@ def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]
     """One holding's value change under every scenario (``holding_frame`` rows of one symbol)."""
     f = rows.assign(title=[scenario_titles.get(str(s), str(s)) for s in rows["scenario"]])
     f = f.sort_values("impact_usd")
-    f = f.assign(label=unique_labels([short(t) for t in f["title"]]))
+    f = f.assign(label=unique_labels([str(t) for t in f["title"]]))
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     fig = go.Figure(go.Bar(
         x=f["value_change"] * 100, y=f["label"], orientation="h", marker_color=colors,
@@ -185,6 +219,10 @@ def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> 
                          arrayminus=(f["base"] - f["low"]) * 100, thickness=1.2),
             hovertemplate="%{x}<br>base %{y:+.0f}%<extra>" + str(scen) + "</extra>",
         )
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(barmode="group",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left"))
     fig.update_yaxes(title="shock (% change of the stream)", ticksuffix="%")
-    return apply_layout(fig, "Shocks per channel (bars: base; whiskers: low to high)", height=440)
+    fig = apply_layout(fig, "Shocks per channel (bars: central; whiskers: adverse to favourable)",
+                       height=480)
+    fig.update_layout(margin=dict(t=90))
+    return fig

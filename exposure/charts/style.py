@@ -19,23 +19,40 @@ LOSS = "#C0392B"
 GAIN = "#1E8449"
 NEUTRAL = "#9AA5B1"
 DIVERGING = [
-    [0.0, "#B2182B"], [0.25, "#EF8A62"], [0.5, "#F2F2F2"], [0.75, "#7FBF7B"], [1.0, "#1B7837"],
+    [0.0, "#B2182B"], [0.25, "#EF8A62"], [0.5, "rgba(150,150,150,0.18)"], [0.75, "#7FBF7B"],
+    [1.0, "#1B7837"],
 ]
-"""Red (loss) -> light grey (zero) -> green (gain); always used with a symmetric range."""
+"""Red (loss) -> translucent grey (zero) -> green (gain); always used with a symmetric range.
+The translucent middle takes the page's own background, so a zero cell is neither a glaring
+tile in the dark theme nor a dark one in the light theme."""
+
+MONEY_TICKS = "$~s"
+"""d3 format for money axes: -$100k, $1.2M (never $-100k)."""
+
+SEGMENT_LABELS: dict[str, str] = {
+    "chips": "Chip designers", "equipment": "Equipment", "memory": "Memory", "cloud": "Cloud",
+    "model_lab": "Model labs", "startup": "Startups", "china_tech": "China tech", "fund": "Funds",
+    "unclassified": "Unclassified",
+}
 
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13)
 
 
-def apply_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str, height: int = 420,
+                 width: int | None = None) -> go.Figure:
+    """Title, size, margins that grow to fit labels, transparent backgrounds."""
     fig.update_layout(
         title=dict(text=title, x=0.0, xanchor="left", font=dict(size=16)),
         height=height,
+        width=width,
         margin=dict(l=10, r=10, t=50, b=10),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font=FONT,
         hoverlabel=dict(font_size=12),
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 

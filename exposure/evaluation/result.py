@@ -141,19 +141,8 @@ class BookEvaluation:
         return frame
 
     def symbol_frame(self) -> pd.DataFrame:
-        """:meth:`holding_frame` with one row per symbol x scenario: accounts summed,
-        ``value_change`` = impact / market value (for charts that need one row a symbol)."""
-        frame = self.holding_frame()
-        keys = ["symbol", "name", "segment", "layer", "profile_source", "scenario"]
-        sums = ["market_value_usd", "impact_usd", "lookthrough_usd", "fund_lookthrough_usd",
-                "link_lookthrough_usd"]
-        frame["_rc"] = frame["revenue_change"] * frame["market_value_usd"]
-        out = frame.groupby(keys, observed=True, sort=False, as_index=False)[sums + ["_rc"]].sum()
-        mv = out["market_value_usd"].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["value_change"] = np.where(mv > 0, out["impact_usd"] / np.where(mv > 0, mv, 1), 0.0)
-            out["revenue_change"] = np.where(mv > 0, out["_rc"] / np.where(mv > 0, mv, 1), 0.0)
-        return out.drop(columns="_rc")
+        """:meth:`holding_frame` with one row per symbol x scenario (:func:`by_symbol`)."""
+        return by_symbol(self.holding_frame())
 
     def rows_of(self, symbol: str) -> np.ndarray:
         """Holding indices of ``symbol`` (every account), case-insensitive."""
@@ -190,3 +179,25 @@ class BookEvaluation:
         return evaluate(self.profiles, ev.market_value,
                         build_scenario_set(scenarios, self.profiles.channel_ids),
                         case=case or ev.case, cash_usd=self.cash_usd, operator=self.operator)
+
+
+SUM_COLUMNS = ("market_value_usd", "impact_usd", "lookthrough_usd", "fund_lookthrough_usd",
+               "link_lookthrough_usd")
+
+
+def by_symbol(frame: pd.DataFrame) -> pd.DataFrame:
+    """A holding x scenario frame with one row per symbol x scenario: the same symbol held in
+    several accounts is summed (values, impacts) and its ``value_change`` / ``revenue_change``
+    are recomputed as value-weighted averages (for charts that need one row a symbol)."""
+    keys = [c for c in ("symbol", "name", "segment", "layer", "profile_source", "scenario")
+            if c in frame.columns]
+    sums = [c for c in SUM_COLUMNS if c in frame.columns]
+    work = frame.assign(_rc=frame["revenue_change"] * frame["market_value_usd"],
+                        _vc=frame["value_change"] * frame["market_value_usd"])
+    work = work.assign(**{k: work[k].astype(str) for k in keys})
+    out = work.groupby(keys, sort=False, as_index=False)[[*sums, "_rc", "_vc"]].sum()
+    mv = out["market_value_usd"].to_numpy(dtype=float)
+    safe = np.where(mv > 0, mv, 1.0)
+    out["value_change"] = np.where(mv > 0, out["_vc"] / safe, 0.0)
+    out["revenue_change"] = np.where(mv > 0, out["_rc"] / safe, 0.0)
+    return out.drop(columns=["_rc", "_vc"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
+import pandas as pd
 
 from exposure.evaluation.result import BookEvaluation
 from exposure.formatting import money, pct
@@ -50,22 +50,33 @@ class Headline:
                 f"({pct(self.impact_pct)} of the book), driven by {drivers}." + expected + when)
 
 
-def headline(book: BookEvaluation, drivers: int = 3) -> Headline:
-    """The :class:`Headline` of an evaluation (the worst scenario by portfolio impact)."""
-    ev = book.evaluation
-    total = ev.total_value_usd
-    if not len(ev.scenarios) or not len(ev.portfolio_usd):
-        return Headline(None, "", 0.0, 0.0, (), 0.0, 0.0, book.price_date, total)
-    j = int(np.argmin(ev.portfolio_usd))
-    frame = book.symbol_frame()
-    rows = frame[frame["scenario"].astype(str) == ev.scenarios.ids[j]]
+def headline_from(portfolio: pd.DataFrame, holdings: pd.DataFrame, total_value_usd: float,
+                  expected_usd: float, price_date: date | None, drivers: int = 3) -> Headline:
+    """The :class:`Headline` from frames: ``portfolio`` (``scenario``, ``label``,
+    ``impact_usd``, one row a scenario) and ``holdings`` (``symbol``, ``name``, ``scenario``,
+    ``impact_usd``; several rows of a symbol are summed)."""
+    total = total_value_usd
+    if portfolio.empty:
+        return Headline(None, "", 0.0, 0.0, (), 0.0, 0.0, price_date, total)
+    worst = portfolio.loc[portfolio["impact_usd"].idxmin()]
+    sid = str(worst["scenario"])
+    rows = holdings[holdings["scenario"].astype(str) == sid]
+    rows = (rows.assign(symbol=rows["symbol"].astype(str), name=rows["name"].astype(str))
+            .groupby(["symbol", "name"], as_index=False, sort=False)["impact_usd"].sum())
     rows = rows[rows["impact_usd"] < 0].nsmallest(drivers, "impact_usd")
     top = tuple(Driver(str(r.symbol), str(r.name), float(r.impact_usd))
                 for r in rows.itertuples(index=False))
-    impact = float(ev.portfolio_usd[j])
+    impact = float(worst["impact_usd"])
     return Headline(
-        scenario_id=ev.scenarios.ids[j], label=ev.scenarios.label(j), impact_usd=impact,
-        impact_pct=impact / total if total > 0 else 0.0, drivers=top,
-        expected_usd=ev.expected_impact_usd, expected_pct=ev.expected_pct,
-        price_date=book.price_date, total_value_usd=total,
+        scenario_id=sid, label=str(worst["label"]), impact_usd=impact,
+        impact_pct=impact / total if total > 0 else 0.0, drivers=top, expected_usd=expected_usd,
+        expected_pct=expected_usd / total if total > 0 else 0.0, price_date=price_date,
+        total_value_usd=total,
     )
+
+
+def headline(book: BookEvaluation, drivers: int = 3) -> Headline:
+    """The :class:`Headline` of an evaluation (the worst scenario by portfolio impact)."""
+    ev = book.evaluation
+    return headline_from(ev.portfolio_frame(), ev.holding_frame(), ev.total_value_usd,
+                         ev.expected_impact_usd, book.price_date, drivers)

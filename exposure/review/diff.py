@@ -197,7 +197,7 @@ def value_bridge(holdings: pd.DataFrame, old: SnapshotInfo, new: SnapshotInfo) -
 
 
 def _results_by_symbol(snap: Snapshot) -> pd.DataFrame:
-    f = snap.holding_frame()
+    f = snap.symbol_frame()
     g = f.groupby(["symbol", "scenario"], sort=False)
     return pd.DataFrame({
         "name": g["name"].first(),

@@ -26,8 +26,17 @@ from exposure.formatting import money
 from exposure.model.catalog import Catalog
 from exposure.review.diff import SnapshotDiff
 from exposure.review.snapshot import Snapshot, as_utc
-from exposure.review.tables import provenance_for, scenario_definitions, top_exposures
+from exposure.review.tables import (
+    provenance_for,
+    scenario_definitions,
+    scenario_impacts,
+    snapshot_headline,
+    top_exposures,
+)
 from exposure.yamlio import atomic_write_bytes
+
+REPORT_WIDTH = 1000
+"""Pixel width of the report's charts (fits an A4 page when printed)."""
 
 Formatter = Callable[[Any], str]
 
@@ -192,7 +201,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
     """The whole report as one HTML document (no external resources)."""
     info = current.info
     figure = _Figures()
-    titles = current.scenario_titles()
+    labels = current.scenario_labels()
     generated = as_utc(generated_at or datetime.now(UTC))
     by = f" by {info.author}" if info.author else ""
     note = f'<div class="note">{_esc(info.note)}</div>' if info.note else ""
@@ -202,6 +211,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         f'<p class="meta">Snapshot {_esc(info.label)}{_esc(by)} · {_esc(info.case)} case · '
         f"{_esc(info.price_status or 'prices as recorded in the snapshot')}</p>",
         note,
+        f'<p class="answer">{_esc(snapshot_headline(current).text)}</p>',
         _kpis(current, diff),
     ]
     if diff is not None:
@@ -210,9 +220,17 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         body.append('<p class="muted">This is the first snapshot: there is no previous review '
                     "to compare with yet.</p>")
     body += [
+        "<h2>Impact per scenario</h2>",
+        '<div class="card">' + html_table(
+            scenario_impacts(current),
+            [("label", "Scenario", None), ("probability", "Probability", fmt_pct),
+             ("impact_usd", "Impact", fmt_usd), ("impact_pct", "Share of the book", fmt_pct),
+             ("title", "In full", None)]) + "</div>",
+        figure(charts.scenario_bar(current.portfolio.assign(
+            label=[labels.get(s, s) for s in current.portfolio["scenario"]]),
+            width=REPORT_WIDTH)),
         "<h2>Exposure by holding and scenario</h2>",
-        figure(charts.impact_heatmap(current.holding_frame(), titles)),
-        figure(charts.scenario_bar(current.portfolio)),
+        figure(charts.impact_heatmap(current.symbol_frame(), labels, width=REPORT_WIDTH)),
         "<h2>Top exposures (probability-weighted)</h2>",
         '<div class="card">' + html_table(
             top_exposures(current),

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from exposure.evaluation.result import BookEvaluation
+from exposure.evaluation.result import BookEvaluation, by_symbol
 from exposure.holdings.portfolio import HOLDING_COLUMNS
 from exposure.model.catalog import Catalog
 from exposure.model.engine import Evaluation
@@ -127,6 +127,15 @@ class Snapshot:
             "value_change": r["value_change"].to_numpy(dtype=float),
             "impact_usd": r["impact_usd"].to_numpy(dtype=float),
         })
+
+    def symbol_frame(self) -> pd.DataFrame:
+        """:meth:`holding_frame` with one row per symbol x scenario (accounts summed)."""
+        return by_symbol(self.holding_frame())
+
+    def scenario_labels(self) -> dict[str, str]:
+        """Short label per scenario id (the title when the scenario has none)."""
+        return {sid: str(d.get("label") or d.get("title") or sid)
+                for sid, d in self.scenarios.items()}
 
     def scenario_titles(self) -> dict[str, str]:
         return {sid: str(s.get("title", sid)) for sid, s in self.scenarios.items()}

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from exposure.evaluation.summary import Headline, headline_from
 from exposure.exports import neutralise_frame
 from exposure.model.catalog import Catalog
 from exposure.model.engine import ProfileSource
@@ -31,7 +33,7 @@ def top_exposures(snapshot: Snapshot, n: int = TOP_EXPOSURES) -> pd.DataFrame:
     (sum over scenarios of probability x impact), ``worst_scenario`` (title),
     ``worst_impact_usd``, ``worst_value_change`` (fraction).
     """
-    f = snapshot.holding_frame()
+    f = snapshot.symbol_frame()
     if f.empty:
         return pd.DataFrame(columns=["symbol", "name", "layer", "market_value_usd",
                                      "expected_impact_usd", "worst_scenario",
@@ -168,3 +170,23 @@ def csv_zip(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def scenario_impacts(snapshot: Snapshot) -> pd.DataFrame:
+    """One row per scenario, worst first: ``label``, ``title``, ``probability``,
+    ``impact_usd``, ``impact_pct`` (fraction of the book)."""
+    port = snapshot.portfolio
+    labels = snapshot.scenario_labels()
+    out = port.assign(label=[labels.get(s, s) for s in port["scenario"]])
+    return out[["scenario", "label", "title", "probability", "impact_usd", "impact_pct"]] \
+        .sort_values("impact_usd", kind="stable").reset_index(drop=True)
+
+
+def snapshot_headline(snapshot: Snapshot) -> Headline:
+    """The answer-first sentence of a snapshot (as the Overview says it for an evaluation)."""
+    info = snapshot.info
+    labels = snapshot.scenario_labels()
+    port = snapshot.portfolio.assign(label=[labels.get(s, s) for s in snapshot.portfolio["scenario"]])
+    days = [d for d in snapshot.holdings["price_as_of"] if isinstance(d, date)]
+    return headline_from(port, snapshot.holding_frame(), info.total_value_usd,
+                         info.expected_impact_usd, max(days) if days else None)

@@ -9,6 +9,12 @@ from exposure.evaluation.result import BookEvaluation
 from exposure.model.engine import ProfileSource
 
 
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (the layout then drops dense chart text)."""
+    agent = (st.context.headers or {}).get("User-Agent", "") or ""
+    return "Mobi" in agent or "Android" in agent and "Mobile" in agent
+
+
 def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,
         delta_color: str = "normal") -> None:
     """One KPI in a bordered card."""

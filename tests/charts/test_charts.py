@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,8 +42,25 @@ def test_treemap_sizes_sum_to_portfolio_value_and_colours_are_value_change(ev) -
     tm = fig.data[0]
     roots = [v for v, p in zip(tm.values, tm.parents, strict=True) if p == ""]
     assert sum(roots) == pytest.approx(3600.0)
-    leaf = list(tm.ids).index("H:Chips/chips/AAA")
+    leaf = next(i for i, x in enumerate(tm.ids) if x.endswith("/AAA"))
     assert tm.marker.colors[leaf] == pytest.approx(-15.0)
+    assert "chips" not in tm.labels  # segments by name ("Chip designers"), not by raw id
+
+
+def test_a_large_book_shows_its_largest_holdings_and_counts_the_rest() -> None:
+    n = 1000
+    frame = pd.DataFrame({
+        "symbol": [f"S{i:04d}" for i in range(n)], "name": [f"S{i}" for i in range(n)],
+        "segment": ["chips"] * n, "layer": ["Chips"] * n, "profile_source": ["profile"] * n,
+        "scenario": ["s"] * n, "market_value_usd": np.arange(n, 0, -1, dtype=float),
+        "impact_usd": -np.arange(n, 0, -1, dtype=float) / 10, "value_change": [-0.1] * n,
+        "revenue_change": [-0.1] * n})
+    tm = charts.exposure_treemap(frame, "s", "S", max_holdings=300).data[0]
+    assert len(tm.ids) < 310 and "700 more" in tm.labels
+    roots = [v for v, p in zip(tm.values, tm.parents, strict=True) if p == ""]
+    assert sum(roots) == pytest.approx(frame["market_value_usd"].sum())
+    heat = charts.impact_heatmap(frame, {"s": "S"}, max_rows=40)
+    assert len(heat.data[0].y) == 40 and "960 more" in heat.layout.title.text
 
 
 def test_waterfall_bars_add_up_to_the_total(ev) -> None:
