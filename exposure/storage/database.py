@@ -275,6 +275,17 @@ def store_exists(home: str | Path | None = None) -> bool:
     return path is None or path.exists()
 
 
+def open_existing(home: str | Path | None = None) -> Store | None:
+    """The store for reading, or None for a workspace that has none yet and nothing to
+    import (reading never creates a database)."""
+    if not store_exists(home):
+        from exposure.storage.legacy import legacy_files
+
+        if not legacy_files(home_dir(home)):
+            return None
+    return open_store(home)
+
+
 def forget_stores() -> None:
     """Drop cached engines (tests switch databases; a process otherwise keeps one)."""
     with _LOCK:

@@ -19,6 +19,9 @@ from exposure.holdings.portfolio import Portfolio
 from exposure.lookthrough.analysis import LookthroughResult, analyse_lookthrough
 from exposure.model.analysis import Analysis, analyse
 from exposure.model.catalog import Catalog, load_catalog
+from exposure.scenarios.store import visible_scenarios
+from exposure.storage.documents import Document
+from exposure.ui.auth import current_user
 from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir
 
 
@@ -40,8 +43,8 @@ def files_signature(*places: Path) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _catalog(data: str, home: str, signature: str) -> Catalog:
-    catalog = load_catalog(data, home, strict_home=False)
+def _catalog(data: str, home: str, signature: str, _scenarios: tuple[Document, ...]) -> Catalog:
+    catalog = load_catalog(data, home, strict_home=False, user_scenarios=_scenarios)
     object.__setattr__(catalog, "cache_key", signature)  # travels with every cached copy
     return catalog
 
@@ -52,10 +55,13 @@ def catalog_key(catalog: Catalog) -> str:
 
 
 def get_catalog() -> Catalog:
-    """The validated catalog (bundled data + workspace), cached until a file changes."""
+    """The validated catalog (bundled data + workspace + the scenarios this user sees in the
+    team store), cached until a file or a visible scenario changes."""
     data, home = data_dir(), home_dir()
-    return _catalog(str(data), str(home), files_signature(data, home / "scenarios",
-                                                          home / "companies.yaml", home / "funds"))
+    stored = visible_scenarios(home, user=current_user())
+    seen = ";".join(f"{d.space}/{d.key}@{d.version}" for d in stored)
+    return _catalog(str(data), str(home), files_signature(data, home / "companies.yaml",
+                                                          home / "funds") + seen, stored)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

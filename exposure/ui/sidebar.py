@@ -15,6 +15,7 @@ from exposure.model.analysis import Analysis
 from exposure.model.catalog import Catalog
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
+from exposure.ui.auth import require_user
 from exposure.ui.loaders import get_analysis, get_catalog, get_lookthrough, get_sample_portfolio
 from exposure.workspace import REPO_ROOT
 
@@ -82,6 +83,7 @@ def _navigation() -> None:
 
 def sidebar() -> PageContext:
     """Render the shared sidebar and return the page context; stops the page on bad data."""
+    require_user()  # sign-in, or the single local user; later code reads auth.current_user()
     _navigation()
     try:
         catalog = get_catalog()
