@@ -7,6 +7,7 @@ import streamlit as st
 
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine as engine
+from exposure.ui import team_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -134,3 +135,5 @@ with freshness:
     events = sorted(cat.events.values(), key=lambda e: e.date)
     if events:
         st.caption(f"Policy events: {len(events)}, from {events[0].date} to {events[-1].date}.")
+
+team_view.roles_section()  # admins only, when sign-in is configured

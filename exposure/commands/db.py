@@ -39,7 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     log = actions.add_parser("audit", help="the newest audit entries (who, when, what)")
     log.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     log.add_argument("--user", help="only this user's actions")
-    for action in (up, status, log):
+    roles = actions.add_parser("roles", help="roles admins assigned in the app")
+    grant = actions.add_parser("role", help="give someone a role (or 'none' to remove it)")
+    grant.add_argument("user", metavar="EMAIL")
+    grant.add_argument("role", choices=["viewer", "analyst", "admin", "none"])
+    add_home_option(grant)
+    grant.set_defaults(func=run_role)
+    roles.set_defaults(func=run_roles)
+    for action in (up, status, log, roles):
         action.add_argument("--format", choices=["text", "json"], default="text")
         add_home_option(action)
     up.set_defaults(func=run_upgrade)
@@ -111,4 +118,26 @@ def run_audit(args: argparse.Namespace) -> int:
         print("no audit entries yet")
     for r in rows:
         print(f"{r.at}  {r.actor_name} <{r.actor}>  {r.action}  {r.target}  {r.detail}")
+    return 0
+
+
+def run_roles(args: argparse.Namespace) -> int:
+    from exposure.auth.admin import role_assignments
+
+    found = role_assignments(args.home)
+    if args.format == "json":
+        print_json(found)
+        return 0
+    if not found:
+        print("no roles assigned in the app (the allow-list and claims still apply)")
+    for user, role in found.items():
+        print(f"{user:<40} {role}")
+    return 0
+
+
+def run_role(args: argparse.Namespace) -> int:
+    from exposure.auth.admin import set_role
+
+    set_role(args.user, None if args.role == "none" else args.role, home=args.home)
+    print(f"{args.user.strip().lower()}: {args.role}")
     return 0

@@ -21,6 +21,8 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 
 from exposure import __version__
+from exposure.auth.identity import LOCAL_USER, Identity
+from exposure.auth.permissions import require
 from exposure.errors import ExposureError
 from exposure.model.analysis import Analysis
 from exposure.model.catalog import Catalog
@@ -118,15 +120,18 @@ def take_snapshot(
     home: str | Path | None = None,
     now: Callable[[], datetime] | None = None,
     price_status: str = "",
-    actor: Actor = LOCAL_ACTOR,
+    user: Identity | None = None,
 ) -> SnapshotInfo:
     """Record ``analysis`` (holdings, prices, scenarios, results) as a new snapshot.
 
     ``now`` is the clock (UTC ``datetime.now`` by default; tests inject a fixed one).
-    ``author`` defaults to the actor's name when someone is signed in.
+    ``author`` defaults to the signed-in user's name. Viewers cannot take snapshots.
     """
+    who = user if user is not None else LOCAL_USER
+    require(who, "review.write")
+    actor = who.actor
     moment = (now or (lambda: datetime.now(UTC)))()
-    by = author.strip() or (actor.name if actor != LOCAL_ACTOR else "")
+    by = author.strip() or ("" if who.local else who.name)
     snapshot = build_snapshot(analysis, catalog, taken_at=moment, note=note.strip(),
                               author=by, price_status=price_status)
     return save_snapshot(snapshot, home, actor=actor)

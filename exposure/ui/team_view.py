@@ -1,4 +1,5 @@
-"""Team features on the pages: saving scenarios with sharing and optimistic locking.
+"""Team features on the pages: saving scenarios with sharing and optimistic locking, and the
+admins' roles panel.
 
 Kept out of the page scripts so the pages stay thin; Streamlit only, the decisions are in the
 core (:mod:`exposure.scenarios.store`, :mod:`exposure.auth`).
@@ -6,8 +7,10 @@ core (:mod:`exposure.scenarios.store`, :mod:`exposure.auth`).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from exposure.auth.admin import role_assignments, set_role
 from exposure.auth.spaces import write_space
 from exposure.errors import ExposureError
 from exposure.model.catalog import Catalog
@@ -56,3 +59,27 @@ def scenario_save_section(catalog: Catalog, new_id: str, replace: bool) -> None:
         versions.take_latest("scenario", *conflict)
         st.session_state.pop("ed_conflict", None)
         st.info("Press Save again to store your edit as the newest version.")
+
+
+def roles_section() -> None:
+    """Admins: who has which role (assignments made here; the allow-list still wins)."""
+    user = current_user()
+    if user.local or not user.can("roles.manage"):
+        return
+    with st.expander("Team: roles", icon=":material/admin_panel_settings:"):
+        st.caption("Roles assigned here apply unless the configured allow-list names the "
+                   "person; every change is in the audit log.")
+        found = role_assignments()
+        if found:
+            st.dataframe(pd.DataFrame({"user": list(found), "role": list(found.values())}),
+                         hide_index=True, width="stretch", key="team_roles")
+        c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        email = c1.text_input("E-mail", key="team_role_user", max_chars=320)
+        role = c2.selectbox("Role", ["viewer", "analyst", "admin", "none"], key="team_role")
+        if c3.button("Set role", key="team_role_set", disabled=not email.strip()):
+            try:
+                set_role(email, None if role == "none" else role, user=user)
+            except ExposureError as exc:
+                st.error(f"Not changed: {exc}")
+            else:
+                st.success(f"{email.strip().lower()}: {role} (from their next page load)")

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from exposure.auth.identity import Identity
 from exposure.model.catalog import Catalog, load_catalog
 from exposure.review.snapshot import build_snapshot
 from exposure.review.store import (
@@ -28,7 +29,7 @@ from exposure.review.store import (
     take_snapshot,
 )
 from exposure.storage import audit
-from exposure.storage.database import Actor, open_store
+from exposure.storage.database import open_store
 from tests.conftest import MINI_DATA
 from tests.review_util import WEEK1, WEEK2, analysis, clock
 
@@ -137,8 +138,8 @@ def test_a_failed_snapshot_leaves_nothing_behind(mini_catalog: Catalog, home: Pa
 
 
 def test_who_took_a_snapshot_is_audited(mini_catalog: Catalog, home: Path, database: str) -> None:
-    ann = Actor("ann@example.com", "Ann")
-    info = take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home, actor=ann)
+    ann = Identity("ann@example.com", "Ann", "analyst", "oidc")
+    info = take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home, user=ann)
     assert info.author == "Ann"
     entry = audit.entries(open_store(home))[0]
     assert (entry.actor, entry.action, entry.target) == (ann.id, "snapshot.take", "snapshot #1")
