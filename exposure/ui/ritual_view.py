@@ -61,13 +61,10 @@ def ritual_section(current: Snapshot) -> None:
                 st.rerun()
         notes = ritual.comments(sid)
         titles = current.scenario_titles()
-        if notes:
-            st.dataframe(pd.DataFrame({
-                "On": [("review" if c.target_kind == "review" else
-                        f"{c.target_kind} {titles.get(c.target, c.target)}") for c in notes],
-                "Comment": [c.body for c in notes],
-                "By": [c.byline for c in notes],
-            }), hide_index=True, width="stretch", key=f"review_comments_{sid}")
+        for c in notes:  # plain text only: comments and names are user input
+            on = ("on the review" if c.target_kind == "review" else
+                  f"on {c.target_kind} {titles.get(c.target, c.target)}")
+            st.text(f"{c.byline}, {on}:\n{c.body}")
         if not allowed:
             st.caption(f":material/lock: {user.role}s read reviews; analysts comment and sign.")
             return
