@@ -85,7 +85,7 @@ async def wait_idle(page, timeout_ms: int = STEP_TIMEOUT_MS) -> None:  # type: i
                 return
         else:
             quiet = None
-        await page.wait_for_timeout(100)
+        await page.wait_for_timeout(300)  # 20 pages polling: keep the CDP traffic low
     raise TimeoutError("the app did not finish its run")
 
 
@@ -136,6 +136,7 @@ async def comment(page, url: str, text: str) -> None:  # type: ignore[no-untyped
 
 async def phase_one(s: Session, browser, url: str) -> object:  # type: ignore[no-untyped-def]
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = await context.new_page()
     await asyncio.sleep(s.n * STAGGER_S)
     await page.goto(url, timeout=STEP_TIMEOUT_MS)
@@ -164,11 +165,12 @@ async def phase_one(s: Session, browser, url: str) -> object:  # type: ignore[no
 
 async def phase_two(s: Session, context, page, url: str) -> None:  # type: ignore[no-untyped-def]
     t0 = time.perf_counter()
-    await page.goto(url, timeout=STEP_TIMEOUT_MS)
+    await page.goto(f"{url}/Weekly_review", timeout=STEP_TIMEOUT_MS)  # reconnect via the proxy
     await page.locator(f"{IDLE}, button:has-text('Sign in')").first.wait_for(
         timeout=STEP_TIMEOUT_MS)
     if await page.get_by_role("button", name="Sign in").count():
         s.signed_in_again = True
+        await page.goto(url, timeout=STEP_TIMEOUT_MS)
         s.sign_in_tries += await sign_in(page, url, s.email)
     await wait_idle(page)
     sidebar = await page.locator("[data-testid='stSidebar']").inner_text()
