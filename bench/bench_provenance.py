@@ -19,8 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exposure.model.analysis import analyse  # noqa: E402
-
+from exposure.evaluation.book import evaluate_book  # noqa: E402
 from exposure.evaluation.provenance import weighted_provenance  # noqa: E402
 from exposure.holdings.load import load_portfolio  # noqa: E402
 from exposure.holdings.portfolio import Portfolio, normalise_holdings  # noqa: E402
@@ -42,7 +41,7 @@ def timed(fn) -> float:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     catalog = load_catalog(include_home=False)
-    valued = analyse(load_portfolio(SAMPLE_PORTFOLIO), catalog).valued
+    valued = evaluate_book(load_portfolio(SAMPLE_PORTFOLIO), catalog).valued
     sample = timed(lambda: weighted_provenance(valued, catalog, lookthrough=False))
     sample_lt = timed(lambda: weighted_provenance(valued, catalog, lookthrough=True))
     rng = np.random.default_rng(42)
@@ -52,7 +51,7 @@ def main() -> None:
         "symbol": picks, "market_value": rng.uniform(1e3, 1e6, LARGE),
         "kind": ["fund" if s in ("SMH", "SOXX") else "listed" for s in picks],
         "segment": ["fund" if s in ("SMH", "SOXX") else "" for s in picks]})))
-    large_valued = analyse(book, catalog).valued
+    large_valued = evaluate_book(book, catalog).valued
     large = timed(lambda: weighted_provenance(large_valued, catalog, lookthrough=True))
     print(f"sample book ({len(valued)} holdings): {sample:.1f} ms without look-through, "
           f"{sample_lt:.1f} ms with")

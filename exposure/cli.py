@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "exposure.commands.lookthrough",
     "exposure.commands.funds",
     "exposure.commands.events",
+    "exposure.commands.db",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

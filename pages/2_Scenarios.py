@@ -8,9 +8,10 @@ from exposure.charts import style
 from exposure.errors import ExposureError
 from exposure.formatting import money, pct
 from exposure.scenarios.share import encode_scenario
-from exposure.scenarios.store import save_user_scenario, scenario_yaml
+from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.team_view import scenario_save_section
 
 setup_page("Scenarios", ":material/tune:")
 ctx = sidebar()
@@ -132,14 +133,7 @@ with edit:
                 new_id = st.text_input("Scenario id", key="ed_id", max_chars=40,
                                        help="Letters, digits, '.', '_' and '-'. Bundled ids are refused.")
                 replace = st.checkbox("Replace my scenario with this id if it exists", key="ed_replace")
-                if st.button("Save as my scenario", type="primary", key="ed_save"):
-                    try:
-                        to_save = editor.edited_scenario(cat, new_id.strip())
-                        path = save_user_scenario(to_save, cat, overwrite=replace)
-                        st.success(f"Saved '{to_save.id}' to your workspace ({path.name}). "
-                                   "It is now in the library and the sidebar.")
-                    except (ExposureError, ValueError) as exc:
-                        st.error(f"Not saved: {str(exc).splitlines()[0]}")
+                scenario_save_section(cat, new_id, replace)
                 st.download_button("Download YAML", scenario_yaml(edited).encode(),
                                    file_name=f"{edited.id}.yaml", mime="application/x-yaml",
                                    key="ed_download")

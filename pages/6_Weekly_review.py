@@ -9,6 +9,8 @@ from exposure.formatting import money
 from exposure.review.diff import diff_snapshots
 from exposure.review.store import impact_trend, list_snapshots, take_snapshot
 from exposure.ui import review_view as view
+from exposure.ui import ritual_view
+from exposure.ui.auth import current_user
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import kpi
 from exposure.workspace import home_dir
@@ -27,11 +29,12 @@ with st.container(border=True):
         note = st.text_area("Note", max_chars=2000, key="review_note",
                             placeholder="What happened this week, decisions taken…")
         author = st.text_input("Your name (optional)", max_chars=80, key="review_author")
-        submitted = st.form_submit_button("Take snapshot", type="primary", key="review_take")
+        submitted = st.form_submit_button("Take snapshot", type="primary", key="review_take",
+                                          disabled=not current_user().can("review.write"))
     if submitted:
         try:
             taken = take_snapshot(ctx.book, ctx.catalog, note=note, author=author, home=home,
-                                  price_status=ctx.price_status)
+                                  price_status=ctx.price_status, user=current_user())
             st.success(f"Snapshot #{taken.id} taken ({taken.week}).", icon=":material/check:")
             for picked in ("review_new", "review_old"):  # compare the new one with the last
                 st.session_state.pop(picked, None)
@@ -53,6 +56,8 @@ with st.container(border=True):
     st.dataframe(view.history_table(infos), hide_index=True, width="stretch",
                  column_config=view.HISTORY_CONFIG)
 
+ritual_view.open_reviews_section()
+
 labels = {i.id: i.label for i in infos}
 ids = [i.id for i in infos][::-1]  # newest first
 c1, c2 = st.columns(2)
@@ -69,6 +74,7 @@ by_id = {i.id: i for i in infos}
 current = view.cached_snapshot(home, by_id[new_id])
 previous = view.cached_snapshot(home, by_id[old_id]) if old_id is not None else None
 diff = diff_snapshots(previous, current, ctx.catalog.events.values()) if previous else None
+ritual_view.ritual_section(current)
 
 if diff is None:
     st.info("Only one snapshot so far: the comparison appears once there are two.",

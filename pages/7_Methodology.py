@@ -8,7 +8,7 @@ import streamlit as st
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine
 from exposure.model.schema import TIERS
-from exposure.ui import provenance_view
+from exposure.ui import provenance_view, team_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -138,3 +138,5 @@ with freshness:
     events = sorted(cat.events.values(), key=lambda e: e.date)
     if events:
         st.caption(f"Policy events: {len(events)}, from {events[0].date} to {events[-1].date}.")
+
+team_view.roles_section()  # admins only, when sign-in is configured

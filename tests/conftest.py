@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_harness import database, pg_server, pg_url  # noqa: F401 - shared fixtures
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_DATA = FIXTURES / "mini_data"
@@ -74,6 +76,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Pages run offline (reference prices) unless a test injects a fake upstream.
     monkeypatch.setenv("EXPOSURE_OFFLINE", "1")
     monkeypatch.delenv("EXPOSURE_DATA", raising=False)
+    # The workspace's SQLite store unless a test asks for PostgreSQL (the database fixture).
+    monkeypatch.delenv("EXPOSURE_DATABASE_URL", raising=False)
     return home
 
 

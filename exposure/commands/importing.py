@@ -18,7 +18,6 @@ from exposure.holdings.importers import FORMAT_LABELS, ImportResult, import_file
 from exposure.holdings.importers.mapping import locate
 from exposure.holdings.importers.sniff import read_document
 from exposure.holdings.portfolio import portfolio_to_yaml
-from exposure.workspace import home_dir
 from exposure.yamlio import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -64,14 +63,13 @@ def run(args: argparse.Namespace) -> int:
     mapping = parse_map(args.map) if args.map else None
     if args.save_preset and mapping is None:
         raise ImportFormatError("--save-preset needs --map")
-    presets_dir = home_dir(args.home) / "import_presets"
-    result = import_file(args.file, mapping=mapping, presets_dir=presets_dir,
+    result = import_file(args.file, mapping=mapping, home=args.home,
                          catalog=_catalog(args.home))
-    saved: Path | None = None
+    saved = None
     if args.save_preset and mapping is not None:
         doc = read_document(Path(args.file).read_bytes(), args.file)
         header_index, _cols = locate(doc, mapping)
-        saved = save_preset(args.save_preset, mapping, doc.rows[header_index], presets_dir)
+        saved = save_preset(args.save_preset, mapping, doc.rows[header_index], args.home)
     written: Path | None = None
     if args.out:
         portfolio = result.to_portfolio(args.name or Path(args.file).stem)
@@ -82,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     _print_report(result)
     if saved:
-        print(f"preset saved: {saved}")
+        print(f"preset saved: {saved.name} (version {saved.version}, shared with the team)")
     if written:
         print(f"portfolio written: {written}")
     return 0

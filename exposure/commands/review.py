@@ -1,5 +1,6 @@
-"""``exposure review snapshot|list|diff|report`` (and the alias ``exposure report``): the
-weekly review from a scheduled job.
+"""``exposure review snapshot|list|diff|report|comment|signoff|status`` (and the alias
+``exposure report``): the weekly review from a scheduled job, and its ritual (comments per
+holding or scenario, sign-off) from the terminal; the CLI acts as the local operator.
 
 Errors are one line on stderr with exit code 2 (no snapshots yet, unknown id, unwritable
 ``--out``), so cron mails say what went wrong.
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = actions.add_parser("snapshot", help="record the portfolio, prices, scenarios and results",
                            description="Evaluate a portfolio and append a snapshot to the "
-                                       "review store (<home>/review.sqlite).")
+                                       "team store (<home>/exposure.sqlite or EXPOSURE_DATABASE_URL).")
     add_book_options(s)
     s.add_argument("--note", default="", help="free-text note stored with the snapshot")
     s.add_argument("--author", default="", help="who took it (optional)")
@@ -80,8 +81,65 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_home_option(d)
     d.set_defaults(func=run_diff)
 
+    c = actions.add_parser("comment", help="comment on a snapshot, a holding or a scenario")
+    c.add_argument("id", type=int, metavar="ID", help="snapshot id")
+    c.add_argument("text", metavar="TEXT", help="the comment")
+    c.add_argument("--holding", metavar="SYMBOL", help="about this holding")
+    c.add_argument("--scenario", metavar="SCENARIO", help="about this scenario")
+    add_home_option(c)
+    c.set_defaults(func=run_comment)
+
+    so = actions.add_parser("signoff", help="sign a review off (reviewed by NAME at TIME)")
+    so.add_argument("id", type=int, metavar="ID", help="snapshot id")
+    so.add_argument("--note", default="", help="optional note with the sign-off")
+    add_home_option(so)
+    so.set_defaults(func=run_signoff)
+
+    st_ = actions.add_parser("status", help="reviews, newest first: open or who signed")
+    st_.add_argument("--format", choices=["table", "json"], default="table")
+    add_home_option(st_)
+    st_.set_defaults(func=run_status)
+
     _add_report_parser(actions, "report")
     _add_report_parser(sub, "report", alias=True)
+
+
+def run_comment(args: argparse.Namespace) -> int:
+    from exposure.review import ritual
+
+    if args.holding and args.scenario:
+        raise ExposureError("a comment is about one holding or one scenario, not both")
+    on, target = (("holding", args.holding) if args.holding else
+                  ("scenario", args.scenario) if args.scenario else ("review", ""))
+    made = ritual.add_comment(args.id, args.text, on=on, target=target, home=args.home)
+    print(f"comment #{made.id} on snapshot #{made.snapshot_id} ({on}"
+          f"{' ' + target if target else ''}) by {made.byline}")
+    return 0
+
+
+def run_signoff(args: argparse.Namespace) -> int:
+    from exposure.review import ritual
+
+    signed = ritual.sign_off(args.id, note=args.note, home=args.home)
+    print(f"snapshot #{signed.snapshot_id}: {signed.line}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from exposure.review import ritual
+
+    statuses = ritual.review_statuses(args.home)
+    if args.format == "json":
+        print_json([{"id": s.info.id, "week": s.info.week, "portfolio": s.info.portfolio_name,
+                     "open": s.open, "comments": s.comments,
+                     "signed": [asdict(x) for x in s.signoffs]} for s in statuses])
+        return 0
+    if not statuses:
+        print("no snapshots yet")
+    for s in statuses:
+        print(f"#{s.info.id:<4} {s.info.week}  {_one_line(s.info.portfolio_name, 30):<30} "
+              f"{s.comments:>3} comments  {s.signed_line}")
+    return 0
 
 
 def _add_report_parser(sub: argparse._SubParsersAction, name: str, alias: bool = False) -> None:
@@ -223,6 +281,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from exposure.model.catalog import load_catalog
+    from exposure.review import ritual
     from exposure.review.diff import diff_snapshots
     from exposure.review.report import report_html, write_report
     from exposure.review.store import latest_pair, load_snapshot, previous_of
@@ -240,7 +299,9 @@ def run_report(args: argparse.Namespace) -> int:
         previous = load_snapshot(before.id, args.home) if before is not None else None
     catalog = load_catalog(home=args.home)
     diff = diff_snapshots(previous, current, catalog.events.values()) if previous else None
-    path = write_report(args.out, report_html(current, catalog, diff, generated_at=clock()))
+    path = write_report(args.out, report_html(
+        current, catalog, diff, generated_at=clock(), comments=ritual.comments(current.id, args.home),
+        signoffs=ritual.signoffs(current.id, args.home)))
     against = f" against #{previous.id}" if previous is not None else " (no previous snapshot)"
     print(f"report for snapshot #{current.id}{against}: {path}")
     if args.csv_dir:

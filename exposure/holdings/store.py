@@ -1,12 +1,14 @@
-"""Saved portfolios in the workspace: ``<home>/portfolios/<slug>.yaml`` (pure core).
+"""Saved books in the team store (:mod:`exposure.storage`), pure core.
 
-The server chooses every path: a user-supplied name is only ever turned into a slug inside
-the portfolios folder (:func:`exposure.workspace.safe_child`), so names such as
-``../../x``, absolute paths, NUL bytes or ``.streamlit/secrets.toml`` can never write
-elsewhere (THREATS.md T-15). Windows device names (``CON``, ``NUL`` ...) are refused so a
-workspace copied to Windows stays usable. Saves are atomic and keep the previous version
-as ``<slug>.yaml.prev`` (T-20). A file that no longer parses is listed with its problem
-instead of breaking the listing.
+A book belongs to the team or to one person (see :mod:`exposure.auth.spaces`); its name is a
+key in a table, never a path, so ``../../x`` or ``..\\..\\x`` are refused rather than turned
+into the same file as ``x`` (THREATS.md T-15). Every save keeps the previous versions, and
+saves use optimistic locking: a save based on an old version is refused with "changed by NAME
+at TIME" (:class:`~exposure.storage.database.ConflictError`). A stored book that no longer
+parses is listed with its problem instead of breaking the listing.
+
+The version a book was loaded at travels with the portfolio (``portfolio.meta["stored"]``),
+so saving it again under the same name checks that nobody saved in between.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from exposure.auth.identity import LOCAL_USER, Identity
+from exposure.auth.spaces import readable_spaces, space_label, write_space
 from exposure.errors import ExposureError, PortfolioError, WorkspaceError
 from exposure.holdings.portfolio import (
     Portfolio,
@@ -22,23 +27,26 @@ from exposure.holdings.portfolio import (
     portfolio_to_yaml,
     validate_holdings,
 )
-from exposure.workspace import home_dir, safe_child, slugify
-from exposure.yamlio import MAX_YAML_BYTES, atomic_write_bytes
+from exposure.storage import documents
+from exposure.storage.database import describe_url, open_store
+from exposure.storage.documents import Document
+from exposure.storage.names import clean_name, name_key
 
-FOLDER = "portfolios"
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$",
-             *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+KIND = "book"
+STORED = "stored"
+"""``portfolio.meta`` key: ``{"space", "key", "version"}`` of the stored book it came from."""
 
 
 @dataclass(frozen=True)
 class SavedPortfolio:
-    """One file in the portfolios folder; ``error`` is set (and ``holdings`` is None) when
-    the file cannot be read as a portfolio."""
+    """One stored book; ``error`` is set (and ``holdings`` is None) when it does not parse."""
 
-    slug: str
+    key: str
     name: str
-    path: Path
+    space: str
+    version: int
     modified: datetime
+    modified_by: str
     holdings: int | None
     error: str = ""
 
@@ -46,78 +54,109 @@ class SavedPortfolio:
     def ok(self) -> bool:
         return not self.error
 
+    @property
+    def slug(self) -> str:
+        """The lookup key (kept under its old name for callers of the file-based store)."""
+        return self.key
 
-def portfolios_dir(home: str | Path | None = None) -> Path:
-    return home_dir(home) / FOLDER
+    @property
+    def shared(self) -> bool:
+        return self.space == "@team"
 
 
-def portfolio_path(name: str, home: str | Path | None = None) -> Path:
-    """Where portfolio ``name`` is saved; raises :class:`WorkspaceError` for unusable names."""
-    slug = slugify(name)
-    if slug.split(".")[0].upper() in _RESERVED:
-        raise WorkspaceError(f"{name!r} is a reserved device name; choose another name")
-    return safe_child(portfolios_dir(home), name, ".yaml")
+def _user(user: Identity | None) -> Identity:
+    return user if user is not None else LOCAL_USER
+
+
+def _saved(doc: Document, portfolio: Portfolio | None, error: str = "") -> SavedPortfolio:
+    return SavedPortfolio(doc.key, doc.name, doc.space, doc.version,
+                          datetime.fromisoformat(doc.updated_at), doc.updated_by_name,
+                          len(portfolio.holdings) if portfolio is not None else None, error)
+
+
+def stored_info(portfolio: Portfolio) -> dict[str, Any] | None:
+    """Where a portfolio was loaded from (space, key, version), if from the store."""
+    info = portfolio.meta.get(STORED)
+    return info if isinstance(info, dict) else None
 
 
 def save_portfolio(portfolio: Portfolio, name: str | None = None,
-                   home: str | Path | None = None) -> Path:
+                   home: str | Path | None = None, *, user: Identity | None = None,
+                   shared: bool | None = None, expected_version: int | None = None,
+                   force: bool = False) -> SavedPortfolio:
     """Validate ``portfolio`` and save it as ``name`` (default: its own name).
 
-    The YAML is parsed back before it is written, so a saved file always loads again.
+    ``expected_version`` defaults to the version the portfolio was loaded at when it is saved
+    back under the same name and space; a new name starts at version 1. The YAML is parsed
+    back before it is written, so a stored book always loads again.
     """
+    who = _user(user)
     label = (name if name is not None else portfolio.name).strip()
     if not label:
         raise WorkspaceError("give the portfolio a name to save it under")
-    path = portfolio_path(label, home)
+    space = write_space(who, "book.write", shared=shared)
+    label = clean_name(label, "book name")
+    key = name_key(label, "book name")
+    origin = stored_info(portfolio)
+    if expected_version is None and origin and origin.get("space") == space \
+            and origin.get("key") == key:
+        expected_version = int(origin["version"])
     to_save = portfolio.copy()
     to_save.name = label
     to_save.holdings = validate_holdings(portfolio.holdings)
+    to_save.meta.pop(STORED, None)
     text = portfolio_to_yaml(to_save)
-    parse_portfolio_yaml(text, path.name)  # never write what cannot be read back
-    return atomic_write_bytes(path, text.encode("utf-8"), keep_previous=True)
+    parse_portfolio_yaml(text, label)  # never store what cannot be read back
+    doc = documents.save(open_store(home), KIND, space, label, text, who.actor,
+                         expected_version=expected_version, force=force, what="book name")
+    portfolio.meta[STORED] = {"space": doc.space, "key": doc.key, "version": doc.version}
+    return _saved(doc, to_save)
 
 
-def list_portfolios(home: str | Path | None = None) -> list[SavedPortfolio]:
-    """Every ``*.yaml`` in the portfolios folder, by slug; broken files carry ``error``."""
-    folder = portfolios_dir(home)
-    if not folder.is_dir():
-        return []
+def list_portfolios(home: str | Path | None = None, *,
+                    user: Identity | None = None) -> list[SavedPortfolio]:
+    """Every book the user may see (team first, then theirs); broken ones carry ``error``."""
+    who = _user(user)
     out: list[SavedPortfolio] = []
-    for path in sorted(folder.glob("*.yaml")):
-        if path.is_symlink() or not path.is_file():
-            continue
+    for doc in documents.listing(open_store(home), KIND, readable_spaces(who), with_body=True):
         try:
-            modified = datetime.fromtimestamp(path.stat().st_mtime)
-        except OSError:
-            continue
-        try:
-            portfolio = _read(path)
+            portfolio = parse_portfolio_yaml(doc.body or "", doc.name)
         except ExposureError as exc:
-            out.append(SavedPortfolio(path.stem, path.stem, path, modified, None,
-                                      str(exc).splitlines()[0]))
+            out.append(_saved(doc, None, str(exc).splitlines()[0]))
             continue
-        out.append(SavedPortfolio(path.stem, portfolio.name, path, modified,
-                                  len(portfolio.holdings)))
+        out.append(_saved(doc, portfolio))
     return out
 
 
-def load_saved(name: str, home: str | Path | None = None) -> Portfolio:
-    """Load saved portfolio ``name`` (a name or its slug)."""
-    path = portfolio_path(name, home)
-    if not path.is_file():
-        raise PortfolioError(f"no saved portfolio named {name!r}")
-    return _read(path)
+def load_saved(name: str, home: str | Path | None = None, *, user: Identity | None = None,
+               space: str | None = None) -> Portfolio:
+    """Load stored book ``name`` (the user's own first, then the team's)."""
+    who = _user(user)
+    store = open_store(home)
+    spaces = [space] if space else readable_spaces(who)[::-1]
+    for where in spaces:
+        if where not in readable_spaces(who):
+            continue
+        doc = documents.get(store, KIND, where, name)
+        if doc is not None:
+            portfolio = parse_portfolio_yaml(doc.body or "", doc.name)
+            portfolio.source = f"{describe_url(store.url)}: {space_label(where, who)} book " \
+                               f"'{doc.name}' v{doc.version}"
+            portfolio.meta[STORED] = {"space": doc.space, "key": doc.key,
+                                      "version": doc.version}
+            return portfolio
+    raise PortfolioError(f"no saved portfolio named {name!r}")
 
 
-def _read(path: Path) -> Portfolio:
-    if path.is_symlink():
-        raise WorkspaceError(f"{path.name}: refusing to read through a symbolic link")
-    try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise PortfolioError(f"{path.name}: file is larger than {MAX_YAML_BYTES // 1000} kB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WorkspaceError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
-    portfolio = parse_portfolio_yaml(data, path.name)
-    portfolio.source = str(path)
-    return portfolio
+def book_versions(name: str, home: str | Path | None = None, *, user: Identity | None = None,
+                  space: str | None = None) -> list[documents.Version]:
+    """Every stored version of a book (oldest first)."""
+    who = _user(user)
+    store = open_store(home)
+    for where in ([space] if space else readable_spaces(who)[::-1]):
+        if where not in readable_spaces(who):
+            continue
+        doc = documents.get(store, KIND, where, name)
+        if doc is not None:
+            return documents.versions(store, doc.id)
+    raise PortfolioError(f"no saved portfolio named {name!r}")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -35,9 +35,10 @@ from exposure.model.schema import (
     SegmentDefaults,
     Sourced,
 )
+from exposure.storage.documents import stored
 from exposure.workspace import data_dir as default_data_dir
 from exposure.workspace import home_dir
-from exposure.yamlio import entry_name, load_list, read_yaml, validate_entry
+from exposure.yamlio import entry_name, load_list, parse_yaml, read_yaml, validate_entry
 
 STALE_MONTHS = 15
 """A number whose ``as_of`` is more than this many months before today is marked stale."""
@@ -274,9 +275,28 @@ def load_scenario_file(path: Path, channel_ids: list[str], events: dict[str, Eve
     return scn
 
 
+class StoredScenario(Protocol):
+    """A user scenario from the team store (:class:`exposure.storage.documents.Document`)."""
+
+    name: str
+    space: str
+    version: int
+    body: str | None
+
+
+def _stored_origin(doc: StoredScenario) -> str:
+    where = "team" if doc.space == "@team" else doc.space
+    return f"{where} scenario '{doc.name}' (v{doc.version})"
+
+
 def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
-                 *, include_home: bool = True, strict_home: bool = True) -> Catalog:
+                 *, include_home: bool = True, strict_home: bool = True,
+                 user_scenarios: Sequence[StoredScenario] | None = None) -> Catalog:
     """Load and validate every reference file, then the workspace's additions and overrides.
+
+    User scenarios live in the team store: ``user_scenarios`` are the ones this user sees
+    (their own after the team's, so theirs win on the same id); by default (the CLI) the
+    team's scenarios in ``home``'s store.
 
     A broken bundled file always raises. A broken workspace file raises too when
     ``strict_home`` (the CLI); otherwise (the app) that file is skipped and its one-line
@@ -372,15 +392,18 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
                     companies[company.id] = company
                     origin[f"company:{company.id}"] = "user"
             workspace_file(load_companies)
-        user_scn_dir = home_path / "scenarios"
-        if user_scn_dir.is_dir():
-            for path in sorted(user_scn_dir.glob("*.yaml")):
-                def load_one(path: Path = path) -> None:
-                    scn = load_scenario_file(path, channel_ids, events)
-                    scenarios[scn.id] = scn
-                    origin[f"scenario:{scn.id}"] = "user"
-                    files[f"scenario:{scn.id}"] = str(path)
-                workspace_file(load_one)
+        if user_scenarios is None:
+            user_scenarios = stored(home_path, "scenario")
+        for doc in user_scenarios:
+            def load_one(doc: StoredScenario = doc) -> None:
+                where = _stored_origin(doc)
+                raw = parse_yaml(doc.body or "", where)
+                scn = validate_entry(Scenario, raw, where, entry_name(raw, 0))
+                _check_scenario(scn, channel_ids, events, Path(where))
+                scenarios[scn.id] = scn
+                origin[f"scenario:{scn.id}"] = "user"
+                files[f"scenario:{scn.id}"] = where
+            workspace_file(load_one)
         for event_id, linked in event_links:      # the reviewer's scenario links
             for sid in linked:
                 scn = scenarios.get(sid)

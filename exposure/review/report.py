@@ -33,6 +33,7 @@ from exposure.review.tables import (
     snapshot_headline,
     top_exposures,
 )
+from exposure.storage.reviews import Comment, SignOff
 from exposure.yamlio import atomic_write_bytes
 
 REPORT_WIDTH = 1000
@@ -196,9 +197,28 @@ def _largest(frame: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
     return f.reindex(f[column].abs().sort_values(ascending=False).index).head(n)
 
 
+def _ritual(current: Snapshot, comments: Sequence[Comment], signoffs: Sequence[SignOff]) -> str:
+    """Sign-off line and the comments (per holding, per scenario, on the review)."""
+    titles = current.scenario_titles()
+    signed = ("".join(f'<p class="pos">&#10003; {_esc(s.line[:1].upper() + s.line[1:])}'
+                      + (f": {_esc(s.note)}" if s.note else "") + "</p>" for s in signoffs)
+              if signoffs else '<p class="muted">Not signed off yet.</p>')
+    rows = pd.DataFrame([{
+        "on": ("Review" if c.target_kind == "review" else
+               f"Holding {c.target}" if c.target_kind == "holding" else
+               f"Scenario {titles.get(c.target, c.target)}"),
+        "body": c.body, "by": c.byline,
+    } for c in comments], columns=["on", "body", "by"])
+    return ("<h2>Review: sign-off and comments</h2>" + signed + '<div class="card">'
+            + html_table(rows, [("on", "On", None), ("body", "Comment", None),
+                                ("by", "By", None)], empty="No comments.") + "</div>")
+
+
 def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None = None,
-                *, generated_at: datetime | None = None) -> str:
-    """The whole report as one HTML document (no external resources)."""
+                *, generated_at: datetime | None = None, comments: Sequence[Comment] = (),
+                signoffs: Sequence[SignOff] = ()) -> str:
+    """The whole report as one HTML document (no external resources); with the review's
+    sign-offs and comments when given."""
     info = current.info
     figure = _Figures()
     labels = current.scenario_labels()
@@ -213,6 +233,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         note,
         f'<p class="answer">{_esc(snapshot_headline(current).text)}</p>',
         _kpis(current, diff),
+        _ritual(current, comments, signoffs),
     ]
     if diff is not None:
         body.append(_changes(diff, figure))

@@ -8,6 +8,7 @@ from exposure.errors import ExposureError
 from exposure.holdings.importers import MAX_IMPORT_BYTES
 from exposure.lookthrough.fund_import import parse_holdings
 from exposure.lookthrough.fund_store import install_fund
+from exposure.ui.auth import current_user
 
 LAYOUTS = "iShares, VanEck, Invesco or SPDR"
 
@@ -24,7 +25,12 @@ def fund_import_section() -> None:
         ticker = c1.text_input("Fund ticker", key="fund_ticker", max_chars=12,
                                placeholder="e.g. SMH")
         source = c2.text_input("Holdings page URL (optional)", key="fund_source", max_chars=300)
-        if st.button("Add fund", key="fund_add", disabled=upload is None or not ticker.strip()):
+        user = current_user()
+        if not user.can("library.manage"):
+            st.caption(":material/lock: Fund files change the library for everyone: only "
+                       "admins can add them.")
+        if st.button("Add fund", key="fund_add", disabled=upload is None or not ticker.strip()
+                     or not user.can("library.manage")):
             data = upload.getvalue() if upload is not None else b""
             try:
                 if len(data) > MAX_IMPORT_BYTES:

@@ -28,6 +28,7 @@ from exposure.holdings.importers import (
 )
 from exposure.model.catalog import Catalog
 from exposure.ui import portfolio_view as pv
+from exposure.ui.auth import current_user
 from exposure.ui.portfolio_view import plain
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "yaml", "yml"]
@@ -178,14 +179,14 @@ def mapping_section(catalog: Catalog) -> None:
         with right:
             preset = st.text_input("Save this mapping as a preset named", key="pf_map_preset",
                                    max_chars=64, help="Auto-detect recognises this header "
-                                   "next time (stored in your workspace).")
+                                   "next time (shared with the team).")
             if st.button("Save as preset", key="pf_map_save"):
                 try:
-                    path = save_preset(preset, mapping, prev.header)
+                    saved = save_preset(preset, mapping, prev.header, user=current_user())
                 except ExposureError as exc:
                     st.error(f"Preset not saved: {_line(exc)}")
                 else:
-                    st.success(f"Preset saved as {plain(path.stem)}: the next upload of this "
+                    st.success(f"Preset saved as {plain(saved.name)}: the next upload of this "
                                "layout is recognised automatically.")
 
 

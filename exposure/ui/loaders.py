@@ -22,6 +22,9 @@ from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import PriceQuote
 from exposure.holdings.portfolio import Portfolio
 from exposure.model.catalog import Catalog, load_catalog
+from exposure.scenarios.store import visible_scenarios
+from exposure.storage.documents import Document
+from exposure.ui.auth import current_user
 from exposure.workspace import SAMPLE_PORTFOLIO, data_dir, home_dir, start_portfolio
 
 
@@ -43,9 +46,9 @@ def files_signature(*places: Path) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _catalog(data: str, home: str, signature: str) -> Catalog:
-    catalog = load_catalog(data, home, strict_home=False)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _catalog(data: str, home: str, signature: str, _scenarios: tuple[Document, ...]) -> Catalog:
+    catalog = load_catalog(data, home, strict_home=False, user_scenarios=_scenarios)
     object.__setattr__(catalog, "cache_key", signature)
     return catalog
 
@@ -56,15 +59,18 @@ def catalog_key(catalog: Catalog) -> str:
 
 
 def catalog_signature() -> str:
-    """The signature of every file the catalog reads (bundled data and the workspace's)."""
+    """The signature of every workspace and data file the catalog reads."""
     data, home = data_dir(), home_dir()
-    return files_signature(data, home / "scenarios", home / "companies.yaml", home / "funds",
-                           home / "events")
+    return files_signature(data, home / "companies.yaml", home / "funds", home / "events")
 
 
 def get_catalog() -> Catalog:
-    """The validated catalog (bundled data + workspace), one per process until a file changes."""
-    return _catalog(str(data_dir()), str(home_dir()), catalog_signature())
+    """The validated catalog (bundled data + workspace + the scenarios this user sees in the
+    team store), one per process and set of visible scenarios until a file changes."""
+    home = home_dir()
+    stored = visible_scenarios(home, user=current_user())
+    seen = ";".join(f"{d.space}/{d.key}@{d.version}" for d in stored)
+    return _catalog(str(data_dir()), str(home), catalog_signature() + seen, stored)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

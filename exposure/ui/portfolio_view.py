@@ -29,6 +29,7 @@ from exposure.holdings.portfolio import (
 from exposure.holdings.store import list_portfolios, load_saved, save_portfolio
 from exposure.model.catalog import Catalog
 from exposure.model.schema import SEGMENTS
+from exposure.ui.auth import current_user
 from exposure.ui.loaders import get_sample_portfolio
 from exposure.ui.sidebar import set_portfolio
 from exposure.workspace import slugify
@@ -234,9 +235,15 @@ def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
             replace_draft(candidate.copy(), report=st.session_state.get(REPORT))
             flash(f"'{candidate.name}' is now the portfolio in use on every page.")
             st.rerun()
-        if b2.button("Save to workspace", key="pf_save", width="stretch",
-                     help="Saved under the portfolio name; the previous version is kept."):
+        user = current_user()
+        if b2.button("Save", key="pf_save", width="stretch", disabled=not user.can("book.write"),
+                     help="Saved under the portfolio name; every previous version is kept. "
+                          "A save based on a version someone else has replaced is refused."):
             _save(candidate)
+        if not user.local and user.can("book.write"):
+            st.checkbox("Share with the team", key="pf_share", value=False,
+                        help="Team books are seen by everyone (viewers read-only); "
+                             "unticked, the book is yours alone.")
         stem = slugify(name) or "portfolio"
         b3.download_button("Download CSV", to_safe_csv(candidate.holdings) if candidate else "",
                            file_name=f"{stem}.csv", mime="text/csv", key="pf_dl_csv",
@@ -249,37 +256,47 @@ def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
 def _save(candidate: Portfolio | None) -> None:
     if candidate is None:
         return  # the validation error is already on the page
+    user = current_user()
+    base = draft()
+    candidate.meta = dict(base.meta)  # the version the draft was loaded at (optimistic lock)
     try:
-        path = save_portfolio(candidate, candidate.name)
+        saved = save_portfolio(candidate, candidate.name, user=user,
+                               shared=True if user.local else bool(st.session_state.get("pf_share")))
     except ExposureError as exc:
         st.error(f"Not saved: {str(exc).splitlines()[0]}")
         return
-    st.success(f"Saved to your workspace as portfolios/{plain(path.name)} "
-               "(the previous version, if any, is kept as .prev).")
+    base.meta = dict(candidate.meta)  # a second save builds on this version
+    where = "the team's books" if saved.shared else "your books"
+    st.success(f"Saved '{plain(saved.name)}' to {where} (version {saved.version}; every "
+               "earlier version is kept).")
 
 
 def saved_section() -> None:
     """Saved portfolios in the workspace (load and use), and back to the sample."""
-    saved = list_portfolios()
+    user = current_user()
+    saved = list_portfolios(user=user)
     with st.container(border=True):
         st.markdown("**Saved portfolios**")
         if not saved:
-            st.caption("None yet: save the table above to keep it in your workspace.")
+            st.caption("None yet: save the table above to keep it.")
         else:
             st.dataframe(pd.DataFrame([{
-                "name": s.name, "file": s.path.name, "holdings": s.holdings,
-                "modified": s.modified.strftime("%Y-%m-%d %H:%M"), "problem": s.error,
+                "name": s.name, "owner": "team" if s.shared else "mine", "version": s.version,
+                "holdings": s.holdings, "modified": s.modified.strftime("%Y-%m-%d %H:%M UTC"),
+                "by": s.modified_by, "problem": s.error,
             } for s in saved]), hide_index=True, width="stretch", key="pf_saved_table")
-        usable = {s.slug: s for s in saved if s.ok}
+        usable = {f"{s.space}\x1f{s.key}": s for s in saved if s.ok}
         if usable:
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
             pick = c1.selectbox("Saved portfolio", list(usable), key="pf_saved_pick",
                                 format_func=lambda s: f"{usable[s].name} · "
-                                f"{usable[s].holdings} holdings · {usable[s].path.name}")
+                                f"{'team' if usable[s].shared else 'mine'} · "
+                                f"{usable[s].holdings} holdings · v{usable[s].version}")
             if c2.button("Load and use", key="pf_load", width="stretch") and pick:
                 try:
-                    loaded = load_saved(pick)
-                    loaded.holdings = validate_holdings(loaded.holdings, usable[pick].path.name)
+                    chosen = usable[pick]
+                    loaded = load_saved(chosen.name, user=user, space=chosen.space)
+                    loaded.holdings = validate_holdings(loaded.holdings, chosen.name)
                 except ExposureError as exc:
                     st.error(f"Not loaded: {str(exc).splitlines()[0]}. "
                              "The portfolio in use is unchanged.")

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from exposure.model.catalog import Catalog
+from exposure.review import ritual
 from exposure.review.diff import SnapshotDiff
 from exposure.review.report import report_html
 from exposure.review.snapshot import Snapshot, SnapshotInfo
@@ -74,7 +75,9 @@ def report_download(current: Snapshot, catalog: Catalog,
                     diff: SnapshotDiff | None) -> Callable[[], bytes]:
     """A callable building the HTML report when the user clicks (about 5 MB: plotly inline)."""
     def build() -> bytes:
-        return report_html(current, catalog, diff, generated_at=datetime.now(UTC)).encode("utf-8")
+        return report_html(current, catalog, diff, generated_at=datetime.now(UTC),
+                           comments=ritual.comments(current.id),
+                           signoffs=ritual.signoffs(current.id)).encode("utf-8")
     return build
 
 

@@ -18,6 +18,7 @@ from exposure.model.catalog import Catalog
 from exposure.model.engine import CASE_ALIASES, CASE_HELP, CASES
 from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
+from exposure.ui.auth import require_user
 from exposure.ui.loaders import get_book, get_catalog, get_start_portfolio
 from exposure.workspace import REPO_ROOT, SAMPLE_PORTFOLIO, start_portfolio
 
@@ -99,6 +100,7 @@ def _navigation() -> None:
 
 def sidebar() -> PageContext:
     """Render the shared sidebar and return the page context; stops the page on bad data."""
+    require_user()  # sign-in, or the single local user; later code reads auth.current_user()
     _navigation()
     try:
         catalog = get_catalog()

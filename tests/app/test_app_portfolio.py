@@ -12,8 +12,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from exposure.auth.identity import Identity
+from exposure.holdings.importers import load_presets
 from exposure.holdings.portfolio import parse_portfolio_yaml, usd_cash
-from exposure.holdings.store import load_saved
+from exposure.holdings.store import book_versions, list_portfolios, load_saved, save_portfolio
+from exposure.storage import documents
+from exposure.storage.database import LOCAL_ACTOR, open_store
+from exposure.storage.tables import TEAM
 from exposure.ui.sidebar import PORTFOLIO_KEY
 from tests.apptest_util import errors, metric_values, page
 from tests.conftest import FIXTURES
@@ -148,7 +153,7 @@ def test_unrecognised_file_offers_the_column_mapping(at: AppTest, home: Path) ->
     at.text_input(key="pf_map_preset").input("My bank")
     at.button(key="pf_map_save").click().run()
     assert errors(at) == []
-    assert (home / "import_presets" / "My-bank.yaml").is_file()
+    assert [p.name for p in load_presets(home)] == ["My bank"]
     at.button(key="pf_map_import").click().run()
     assert errors(at) == []
     assert editor_symbols(at) == ["NVDA", "ASML.AS"]
@@ -160,7 +165,7 @@ def test_unrecognised_file_offers_the_column_mapping(at: AppTest, home: Path) ->
     assert errors(again) == []
     assert editor_symbols(again) == ["NVDA", "ASML.AS"]
     assert not any("was not recognised" in m.value for m in again.markdown)
-    assert any("saved preset My\\-bank" in m.value for m in again.markdown)
+    assert any("saved preset My bank" in m.value for m in again.markdown)
 
 
 def test_mapping_without_a_symbol_column_is_refused(at: AppTest) -> None:
@@ -232,36 +237,50 @@ def test_invalid_edit_shows_row_and_column_and_is_not_used(at: AppTest) -> None:
     assert at.session_state[PORTFOLIO_KEY].illustrative
 
 
-def test_save_then_reload_from_the_workspace(at: AppTest, home: Path) -> None:
+def test_save_then_reload_from_the_store(at: AppTest, home: Path) -> None:
     upload(at, "fidelity_positions.csv", (BROKERS / "fidelity_positions.csv").read_bytes())
     at.text_input(key=f"pf_name_{ver(at)}").input("../../Fidelity book").run()
     at.button(key="pf_save").click().run()
+    assert any("not a usable book name" in e.value for e in at.error)  # a name, not a path
+    assert list_portfolios() == []
+    at.text_input(key=f"pf_name_{ver(at)}").input("Fidelity book").run()
+    at.button(key="pf_save").click().run()
     assert errors(at) == []
-    saved = home / "portfolios" / "Fidelity-book.yaml"
-    assert saved.is_file()
-    assert not (home.parent / "Fidelity book.yaml").exists()
-    on_disk = parse_portfolio_yaml(saved.read_bytes(), saved.name)
-    assert len(on_disk.holdings) == 5
+    assert any("version 1" in s.value for s in at.success)
+    assert len(load_saved("Fidelity book").holdings) == 5
     assert in_use(at) == SAMPLE_NAME  # saving is not using
+    at.button(key="pf_save").click().run()  # the same draft again: builds on version 1
+    assert any("version 2" in s.value for s in at.success)
     fresh = page("pages/1_Portfolio.py").run()
-    assert list(frame_with(fresh, "problem")["file"]) == ["Fidelity-book.yaml"]
-    fresh.selectbox(key="pf_saved_pick").select("Fidelity-book")
+    table = frame_with(fresh, "problem")
+    assert list(table["name"]) == ["Fidelity book"] and list(table["version"]) == [2]
     fresh.button(key="pf_load").click().run()
     assert errors(fresh) == []
-    assert in_use(fresh) == "../../Fidelity book"
-    assert editor_symbols(fresh) == list(load_saved("Fidelity-book").holdings["symbol"])
+    assert in_use(fresh) == "Fidelity book"
+    assert editor_symbols(fresh) == list(load_saved("Fidelity book").holdings["symbol"])
     fresh.button(key="pf_sample").click().run()
     assert in_use(fresh) == SAMPLE_NAME
 
 
-def test_broken_saved_file_is_listed_not_fatal(at: AppTest, home: Path) -> None:
-    folder = home / "portfolios"
-    folder.mkdir(parents=True)
-    (folder / "broken.yaml").write_text("holdings: {nope\n")
+def test_a_stale_save_in_the_page_says_who_changed_it(at: AppTest, home: Path) -> None:
+    upload(at, "fidelity_positions.csv", (BROKERS / "fidelity_positions.csv").read_bytes())
+    at.text_input(key=f"pf_name_{ver(at)}").input("Shared book").run()
+    at.button(key="pf_save").click().run()
+    other = load_saved("Shared book")
+    save_portfolio(other, "Shared book", user=Identity("bob@example.com", "Bob", "analyst",
+                                                       "oidc"), shared=True)
+    at.button(key="pf_save").click().run()
+    assert any("changed by Bob at" in e.value for e in at.error)
+    assert [v.saved_by for v in book_versions("Shared book")] == ["local", "bob@example.com"]
+
+
+def test_broken_saved_book_is_listed_not_fatal(at: AppTest, home: Path) -> None:
+    documents.save(open_store(home), "book", TEAM, "broken", "holdings: {nope\n",
+                   LOCAL_ACTOR, expected_version=None)
     at.run()
     assert errors(at) == []
     table = frame_with(at, "problem")
-    assert "broken.yaml" in table.loc[0, "problem"]
+    assert "broken" in table.loc[0, "problem"]
     assert not any(s.key == "pf_saved_pick" for s in at.selectbox)  # nothing to load
 
 

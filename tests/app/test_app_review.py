@@ -106,3 +106,25 @@ def test_snapshots_a_week_apart_compare_latest_with_previous(home: Path) -> None
     at.selectbox(key="review_old").select(3).run()
     assert errors(at) == []
     assert any("(14.0 days)" in c.value for c in at.caption)
+
+
+def test_comment_on_a_holding_and_sign_off_on_the_page(home: Path) -> None:
+    from exposure.review import ritual
+
+    at = page(PAGE).run()
+    at.button(key="review_take").click().run()
+    assert errors(at) == []
+    assert at.get("dataframe")  # the reviews table lists the new, open review
+    assert any("1 open" in c.value for c in at.caption)
+    at.selectbox(key="review_on_1").select("holding").run()
+    at.selectbox(key="review_on_holding_1").select("NVDA")
+    at.text_area(key="review_comment_1").input("Trim before the vote")
+    at.button(key="review_comment_add_1").click().run()
+    assert errors(at) == []
+    assert [(c.target_kind, c.target, c.body) for c in ritual.comments(1)] == [
+        ("holding", "NVDA", "Trim before the vote")]
+    at.button(key="review_signoff_1").click().run()
+    assert errors(at) == []
+    assert any(s.value.startswith("Reviewed by local user at") for s in at.success)
+    assert at.button(key="review_signoff_1").disabled  # once per person
+    assert ritual.review_statuses()[0].signed_line.startswith("reviewed by local user")

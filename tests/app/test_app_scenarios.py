@@ -9,6 +9,7 @@ import streamlit as st
 
 from exposure.model.catalog import load_catalog
 from exposure.scenarios.share import decode_share, encode_scenario
+from exposure.scenarios.store import visible_scenarios
 from tests.apptest_util import errors, metric_values, page
 from tests.conftest import ROOT
 
@@ -28,7 +29,7 @@ def test_library_shows_every_scenario_card() -> None:
         assert scenario.title in headings
 
 
-def test_editor_save_creates_a_valid_scenario_in_the_workspace(home: Path) -> None:
+def test_editor_save_creates_a_valid_scenario_in_the_store(home: Path) -> None:
     at = page("pages/2_Scenarios.py").run()
     at.selectbox(key="ed_base").select("s2_full_china_ban").run()
     at.slider(key="ed_base_china_ai_sales").set_value(-50).run()
@@ -37,9 +38,8 @@ def test_editor_save_creates_a_valid_scenario_in_the_workspace(home: Path) -> No
     at.button(key="ed_save").click().run()
     assert errors(at) == []
     assert any("Saved 'half_china'" in s.value for s in at.success)
-    saved = home / "scenarios" / "half_china.yaml"
-    assert saved.is_file()
-    catalog = load_catalog(home=home)  # validates the saved file like any data file
+    assert any("version 1" in s.value for s in at.success)
+    catalog = load_catalog(home=home)  # validates the stored scenario like any data file
     scenario = catalog.scenarios["half_china"]
     assert catalog.is_user("scenario", "half_china")
     assert scenario.title == "Half of China AI sales lost"
@@ -51,7 +51,7 @@ def test_editor_refuses_to_overwrite_a_bundled_scenario(home: Path) -> None:
     at.text_input(key="ed_id").input("s2_full_china_ban").run()
     at.button(key="ed_save").click().run()
     assert any("bundled scenario" in e.value for e in at.error)
-    assert not (home / "scenarios" / "s2_full_china_ban.yaml").exists()
+    assert "s2_full_china_ban" not in [d.name for d in visible_scenarios(home)]
 
 
 def test_editing_changes_the_preview_impact() -> None:
@@ -114,14 +114,15 @@ def test_moving_the_base_outside_its_range_widens_the_range() -> None:
     assert not at.error
 
 
-def test_a_deleted_user_scenario_drops_out_of_the_selection(home: Path) -> None:
+def test_a_user_scenario_that_disappears_drops_out_of_the_selection(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page("pages/2_Scenarios.py").run()
     at.text_input(key="ed_id").input("temp_scn").run()
     at.button(key="ed_save").click().run()
     at.run()  # the sidebar rendered before the save; the next run lists the new scenario
     assert any(o.endswith("· yours") for o in at.sidebar.selectbox(key="scenario").options)
     at.sidebar.selectbox(key="scenario").select("temp_scn").run()
-    (home / "scenarios" / "temp_scn.yaml").unlink()
+    monkeypatch.setenv("EXPOSURE_HOME", str(tmp_path / "another workspace"))
     at.run()
     assert errors(at) == []
     assert at.sidebar.selectbox(key="scenario").value != "temp_scn"

@@ -79,7 +79,7 @@ def test_overview_renders_charts_and_scenario_change_updates_kpis(server: str, p
     label_before, value_before = _impact_label_and_value(page)
     _shot(page, "overview")
 
-    title = load_catalog().scenarios["s3_sme_escalation"].title
+    title = load_catalog().scenarios["s3_sme_escalation"].label  # short labels in the app
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name=title).click()
     wait_for_app(page)
@@ -98,7 +98,7 @@ def test_deep_link_opens_the_chosen_scenario(server: str, page) -> None:  # type
     page.goto(server + "/?scenario=s2_full_china_ban")
     wait_for_app(page)
     label, _ = _impact_label_and_value(page)
-    assert load_catalog().scenarios["s2_full_china_ban"].title in label
+    assert load_catalog().scenarios["s2_full_china_ban"].label in label
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES)

@@ -93,7 +93,9 @@ def test_map_and_save_preset_then_auto_detect(home: Path) -> None:
                    "--save-preset", "bank", "--format", "json", home=home)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["format"] == "mapping"
-    assert (home / "import_presets" / "bank.yaml").is_file()
+    from exposure.holdings.importers import load_presets
+
+    assert [(p.name, p.version) for p in load_presets(home)] == [("bank", 1)]
     again = run_cli(bank, "--format", "json", home=home)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["format"] == "preset:bank"

@@ -77,7 +77,7 @@ def test_an_untiered_user_scenario_fails_with_one_line_per_number(home: Path) ->
     proc = validate(home, "--format", "json")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    path = str(home / "scenarios" / "mine.yaml")
+    path = "team scenario 'mine' (v1)"  # the old scenario file was moved into the store
     assert lines == [
         f"exposure: error: {path}: entry 'mine', field 'probability': number without tier and "
         "as_of (every number the engine uses needs both)",

@@ -56,28 +56,44 @@ def test_incomplete_or_wrong_mappings_are_refused(mapping: dict[str, str], messa
         import_file(BANK, mapping=mapping)
 
 
-def test_saved_preset_is_used_by_auto_detect_next_time(tmp_path: Path) -> None:
-    presets = tmp_path / "presets"
-    path = save_preset("My Bank", MAPPING, HEADER, presets)
-    assert path.parent == presets.resolve()
-    assert path.name == "My-Bank.yaml"
-    result = import_file(BANK, presets_dir=presets)
-    assert result.format == "preset:My-Bank"
+def test_saved_preset_is_used_by_auto_detect_next_time(database: str, home: Path) -> None:
+    saved = save_preset("My Bank", MAPPING, HEADER, home)
+    assert (saved.name, saved.version) == ("My Bank", 1)
+    result = import_file(BANK, home=home)
+    assert result.format == "preset:My Bank"
     assert list(result.holdings["symbol"]) == ["NVDA", "ASML.AS"]
+    assert save_preset("my bank", MAPPING, HEADER, home).version == 2  # a new version
 
 
-def test_preset_survives_shuffled_columns_and_header_case(tmp_path: Path) -> None:
-    save_preset("bank", MAPPING, HEADER, tmp_path)
+def test_preset_survives_shuffled_columns_and_header_case(home: Path) -> None:
+    save_preset("bank", MAPPING, HEADER, home)
     text = "KONTO;wert in eur;Anzahl;WKN;Wertpapier\nHaupt;1.970,70;15;918422;NVDA\n"
-    result = import_bytes(text.encode("cp1252"), "x.csv", presets_dir=tmp_path)
+    result = import_bytes(text.encode("cp1252"), "x.csv", home=home)
     assert result.format == "preset:bank"
     assert result.holdings.loc[0, "market_value"] == 1970.70
 
 
-def test_default_preset_folder_is_in_the_workspace(home: Path) -> None:
-    path = save_preset("bank", MAPPING, HEADER)
-    assert path.parent == (home / "import_presets").resolve()
+def test_presets_are_shared_by_the_team_and_viewers_cannot_save_them(home: Path) -> None:
+    from exposure.auth.identity import Identity
+    from exposure.auth.permissions import PermissionDenied
+
+    ann = Identity("ann@example.com", "Ann", "analyst", "oidc")
+    save_preset("bank", MAPPING, HEADER, user=ann)
+    assert [p.name for p in load_presets()] == ["bank"]
     assert import_file(BANK).format == "preset:bank"
+    with pytest.raises(PermissionDenied, match="viewer"):
+        save_preset("other", MAPPING, HEADER,
+                    user=Identity("vic@example.com", "Vic", "viewer", "oidc"))
+
+
+def test_old_preset_files_in_the_workspace_are_imported(home: Path) -> None:
+    folder = home / "import_presets"
+    folder.mkdir(parents=True)
+    (folder / "old-bank.yaml").write_text(
+        "name: old-bank\nmapping: {symbol: Wertpapier, quantity: Anzahl}\n"
+        "header: [Wertpapier, WKN, Anzahl, Wert in EUR, Konto]\n", encoding="utf-8")
+    assert import_file(BANK).format == "preset:old-bank"
+
 
 
 def test_preset_with_a_column_not_in_the_header_is_refused(tmp_path: Path) -> None:

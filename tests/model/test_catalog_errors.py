@@ -164,7 +164,7 @@ def test_app_mode_skips_a_broken_workspace_file_and_keeps_the_rest(data: Path, h
     assert "good" in catalog.scenarios and "broken" not in catalog.scenarios
     assert catalog.companies["AAA"].name == "Alpha Chips"  # bundled profile kept
     assert len(catalog.workspace_problems) == 2
-    assert any("broken.yaml" in p for p in catalog.workspace_problems)
+    assert any("scenario 'broken'" in p for p in catalog.workspace_problems)
     assert any("companies.yaml" in p and "'AAA'" in p for p in catalog.workspace_problems)
 
 
@@ -178,7 +178,7 @@ def test_the_app_warns_about_a_broken_workspace_scenario_and_still_runs(home: Pa
     (home / "scenarios" / "mine.yaml").write_text("!!python/object/apply:os.system ['true']\n")
     at = page().run()
     assert [e for e in errors(at)] == []
-    assert any("mine.yaml" in w.value for w in at.warning)
+    assert any("scenario 'mine'" in w.value for w in at.warning)
     assert at.metric[0].value.startswith("$")
 
 

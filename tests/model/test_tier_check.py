@@ -63,20 +63,21 @@ def test_a_scenario_saved_from_the_editor_validates(home: Path) -> None:
         assert EDITOR_BASIS in (shock.basis or "").lower()
     assert (edited.probability.tier, edited.probability.as_of) == ("judgement", date(2026, 12, 2))
     assert edited.shocks["compute_access"] == origin.shocks["compute_access"]  # untouched: kept
-    path = save_user_scenario(edited, catalog, home)
-    assert "tier: judgement" in path.read_text()
+    saved = save_user_scenario(edited, catalog, home)
+    assert "tier: judgement" in (saved.body or "")
     assert untiered_numbers(load_catalog(home=home), home) == []
 
 
-def test_an_old_untiered_user_scenario_fails_and_names_the_workspace_file(home: Path) -> None:
+def test_an_old_untiered_user_scenario_fails_and_names_where_it_is(home: Path) -> None:
     (home / "scenarios").mkdir(parents=True)
     shutil.copy(MINI_DATA / "scenarios" / "boom.yaml", home / "scenarios" / "old.yaml")
     text = (home / "scenarios" / "old.yaml").read_text().replace("id: boom", "id: old")
     (home / "scenarios" / "old.yaml").write_text(text.replace("tier2_ai_sales", "china_ai_sales"))
     problems = untiered_numbers(load_catalog(home=home), home)
+    # an old workspace's scenario files move into the team store on first open
+    where = "team scenario 'old' (v1)"
     assert {(p.file, p.entry, p.field) for p in problems} == {
-        (str(home / "scenarios" / "old.yaml"), "old", "probability"),
-        (str(home / "scenarios" / "old.yaml"), "old", "shocks.china_ai_sales")}
+        (where, "old", "probability"), (where, "old", "shocks.china_ai_sales")}
 
 
 def test_editing_an_untiered_scenario_stamps_what_the_user_keeps() -> None:

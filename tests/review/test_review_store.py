@@ -1,9 +1,9 @@
-"""The review store: round-trip, append-only, schema versions and migrations, concurrency."""
+"""The review store on the team store: round-trip, append-only in the database, concurrency;
+on SQLite and PostgreSQL (the old SQLite review store is imported: tests/storage/test_legacy.py)."""
 
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,26 +11,25 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from exposure.auth.identity import Identity
 from exposure.model.catalog import Catalog, load_catalog
 from exposure.review.snapshot import build_snapshot
 from exposure.review.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Migration,
     NoSnapshotsError,
     ReviewStoreError,
     UnknownSnapshotError,
-    connect,
     impact_trend,
     latest_pair,
     list_snapshots,
     load_snapshot,
     save_snapshot,
-    schema_version,
-    store_path,
     take_snapshot,
 )
+from exposure.storage import audit
+from exposure.storage.database import open_store
 from tests.conftest import MINI_DATA
 from tests.review_util import WEEK1, WEEK2, analysis, clock
 
@@ -43,7 +42,8 @@ ROWS = [
 PRICES = {"AAA": 100.0, "BBB": 20.0}
 
 
-def test_snapshot_round_trip_keeps_holdings_prices_scenarios_and_results(mini_catalog: Catalog, home: Path) -> None:
+def test_snapshot_round_trip_keeps_holdings_prices_scenarios_and_results(mini_catalog: Catalog, home: Path,
+                                                                        database: str) -> None:
     a = analysis(mini_catalog, ROWS, PRICES, cash=400)
     info = take_snapshot(a, mini_catalog, note="first review\nline two", author="Ann",
                          home=home, now=clock(WEEK1), price_status="test prices")
@@ -96,7 +96,7 @@ def test_history_is_oldest_first_by_time_taken(mini_catalog: Catalog, home: Path
 def test_a_missing_store_is_empty_and_not_created(home: Path) -> None:
     assert list_snapshots(home) == []
     assert impact_trend(home).empty
-    assert not store_path(home).exists()
+    assert not (home / "exposure.sqlite").exists()
     with pytest.raises(NoSnapshotsError, match="no snapshots yet"):
         latest_pair(home)
     with pytest.raises(NoSnapshotsError):
@@ -109,100 +109,53 @@ def test_unknown_snapshot_id_is_a_clear_error(mini_catalog: Catalog, home: Path)
         load_snapshot(42, home)
 
 
-def test_snapshots_are_append_only(mini_catalog: Catalog, home: Path) -> None:
+@pytest.mark.parametrize("statement", ["UPDATE snapshots SET note = 'rewritten'",
+                                       "DELETE FROM snapshots",
+                                       "UPDATE holding_results SET impact_usd = 0",
+                                       "DELETE FROM portfolio_results"])
+def test_snapshots_are_append_only_in_the_database(mini_catalog: Catalog, home: Path,
+                                                   database: str, statement: str) -> None:
     take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home)
-    conn = sqlite3.connect(store_path(home))
-    try:
-        for statement in ("UPDATE snapshots SET note = 'rewritten'",
-                          "DELETE FROM snapshots",
-                          "UPDATE holding_results SET impact_usd = 0",
-                          "DELETE FROM portfolio_results"):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-                conn.execute(statement)
-    finally:
-        conn.close()
+    with pytest.raises(DBAPIError, match="append-only"), open_store(home).engine.begin() as conn:
+        conn.execute(text(statement))
     assert load_snapshot(1, home).info.note == ""
+    assert len(load_snapshot(1, home).results) == 8
 
 
-def test_a_failed_snapshot_leaves_nothing_behind(mini_catalog: Catalog, home: Path) -> None:
+def test_a_failed_snapshot_leaves_nothing_behind(mini_catalog: Catalog, home: Path,
+                                                 database: str) -> None:
     good = build_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, taken_at=WEEK1)
     save_snapshot(good, home)
-    broken_results = good.results.copy()
-    broken_results.loc[len(broken_results) - 1, "impact_usd"] = float("nan")  # NOT NULL fails last
-    broken = type(good)(good.info, good.holdings, good.scenarios, broken_results, good.portfolio)
+    doubled = pd.concat([good.results, good.results.tail(1)], ignore_index=True)  # duplicate key
+    broken = type(good)(good.info, good.holdings, good.scenarios, doubled, good.portfolio)
     with pytest.raises(ReviewStoreError):
         save_snapshot(broken, home)
     assert [i.id for i in list_snapshots(home)] == [1]
-    with connect(home) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM holding_results").fetchone()[0] == len(good.results)
-        assert conn.execute("SELECT COUNT(*) FROM portfolio_results").fetchone()[0] == 2
+    with open_store(home).read() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM holding_results")).scalar() == len(good.results)
+        assert conn.execute(text("SELECT COUNT(*) FROM portfolio_results")).scalar() == 2
+    assert [e.action for e in audit.entries(open_store(home))] == ["snapshot.take"]
 
 
-def test_schema_version_is_recorded(mini_catalog: Catalog, home: Path) -> None:
-    take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home)
-    with connect(home) as conn:
-        assert schema_version(conn) == SCHEMA_VERSION == 1
-        rows = conn.execute("SELECT version, description FROM schema_version").fetchall()
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert rows == [(1, MIGRATIONS[0].description)]
-
-
-def test_an_unversioned_store_migrates_to_v1(home: Path) -> None:
-    home.mkdir(parents=True)
-    sqlite3.connect(store_path(home)).close()  # v0: an empty SQLite file, no version table
-    with connect(home) as conn:
-        assert schema_version(conn) == 1
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"snapshots", "portfolio_results", "holding_results", "schema_version"} <= tables
-
-
-def _add_tag_column(conn: sqlite3.Connection) -> None:
-    conn.execute("ALTER TABLE snapshots ADD COLUMN tag TEXT NOT NULL DEFAULT 'untagged'")
-
-
-V2 = (*MIGRATIONS, Migration(2, "snapshots.tag", _add_tag_column))
-
-
-def test_a_later_migration_runs_once_in_order_and_keeps_the_data(mini_catalog: Catalog, home: Path) -> None:
-    info = take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home,
-                         note="kept", now=clock(WEEK1))
-    for _ in range(2):  # opening twice applies v2 once
-        with connect(home, migrations=V2) as conn:
-            assert schema_version(conn) == 2
-            assert conn.execute("SELECT note, tag FROM snapshots").fetchall() == [("kept", "untagged")]
-            versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
-    assert versions == [1, 2]
-    # v1 code meets the v2 store: it explains instead of misreading
-    with pytest.raises(ReviewStoreError, match=r"schema v2, newer than .* \(v1\)"):
-        load_snapshot(info.id, home)
-
-
-def test_a_failing_migration_changes_nothing(mini_catalog: Catalog, home: Path) -> None:
-    take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home)
-
-    def broken(conn: sqlite3.Connection) -> None:
-        _add_tag_column(conn)
-        conn.execute("SELECT * FROM no_such_table")
-
-    with pytest.raises(ReviewStoreError, match="no_such_table"), \
-            connect(home, migrations=(*MIGRATIONS, Migration(2, "broken", broken))):
-        pass
-    with connect(home) as conn:
-        assert schema_version(conn) == 1
-        columns = [r[1] for r in conn.execute("PRAGMA table_info(snapshots)")]
-    assert "tag" not in columns
+def test_who_took_a_snapshot_is_audited(mini_catalog: Catalog, home: Path, database: str) -> None:
+    ann = Identity("ann@example.com", "Ann", "analyst", "oidc")
+    info = take_snapshot(analysis(mini_catalog, ROWS, PRICES), mini_catalog, home=home, user=ann)
+    assert info.author == "Ann"
+    entry = audit.entries(open_store(home))[0]
+    assert (entry.actor, entry.action, entry.target) == (ann.id, "snapshot.take", "snapshot #1")
 
 
 def test_a_damaged_store_is_a_one_line_error(home: Path) -> None:
     home.mkdir(parents=True)
-    store_path(home).write_bytes(b"this is not a database" * 100)
+    (home / "exposure.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(ReviewStoreError) as err:
         list_snapshots(home)
-    assert "not a review store" in str(err.value)
+    assert "not a database" in str(err.value)
     assert "\n" not in str(err.value)
 
 
-def test_threads_taking_snapshots_at_once_lose_nothing(mini_catalog: Catalog, home: Path) -> None:
+def test_threads_taking_snapshots_at_once_lose_nothing(mini_catalog: Catalog, home: Path,
+                                                       database: str) -> None:
     a = analysis(mini_catalog, ROWS, PRICES)
     take_snapshot(a, mini_catalog, home=home)  # create the store first, as the app would
     errors: list[BaseException] = []
@@ -251,7 +204,6 @@ def test_two_processes_taking_snapshots_at_once_lose_nothing(home: Path) -> None
     infos = list_snapshots(home)
     assert sorted(i.note for i in infos) == sorted(
         f"{tag} #{k}" for tag in ("first", "second") for k in range(15))
-    with connect(home) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT COUNT(*) FROM holding_results").fetchone()[0] == 30 * 8
-        assert schema_version(conn) == 1
+    with open_store(home).read() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert conn.execute(text("SELECT COUNT(*) FROM holding_results")).scalar() == 30 * 8

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def import_file(path: str | Path, *, mapping: Mapping[str, str] | None = None,
-                presets_dir: str | Path | None = None,
+                home: str | Path | None = None,
                 catalog: Catalog | None = None) -> ImportResult:
     """Import a broker export or portfolio file from disk (size checked before reading)."""
     p = Path(path)
@@ -41,12 +41,12 @@ def import_file(path: str | Path, *, mapping: Mapping[str, str] | None = None,
         raise ImportFormatError("permission denied", path=str(p)) from None
     except OSError as exc:
         raise ImportFormatError(f"cannot read ({exc.strerror or exc})", path=str(p)) from None
-    return import_bytes(data, str(p), mapping=mapping, presets_dir=presets_dir,
+    return import_bytes(data, str(p), mapping=mapping, home=home,
                         catalog=catalog)
 
 
 def import_bytes(data: bytes, name: str, *, mapping: Mapping[str, str] | None = None,
-                 presets_dir: str | Path | None = None,
+                 home: str | Path | None = None,
                  catalog: Catalog | None = None) -> ImportResult:
     """Import uploaded bytes; ``name`` is only used for messages and the YAML check.
 
@@ -54,7 +54,7 @@ def import_bytes(data: bytes, name: str, *, mapping: Mapping[str, str] | None = 
     the format is auto-detected (brokers, then saved presets, then generic CSV).
     """
     try:
-        return _import(data, name, mapping, presets_dir, catalog)
+        return _import(data, name, mapping, home, catalog)
     except ExposureError:
         raise
     except (ValueError, KeyError, IndexError, TypeError, csv.Error, UnicodeError,
@@ -65,7 +65,7 @@ def import_bytes(data: bytes, name: str, *, mapping: Mapping[str, str] | None = 
 
 
 def _import(data: bytes, name: str, mapping: Mapping[str, str] | None,
-            presets_dir: str | Path | None, catalog: Catalog | None) -> ImportResult:
+            home: str | Path | None, catalog: Catalog | None) -> ImportResult:
     text, encoding, warnings = decode(data, name)
     if mapping is None and yaml_portfolio.detect(text, name):
         result = yaml_portfolio.parse(text, name, encoding, catalog)
@@ -82,7 +82,7 @@ def _import(data: bytes, name: str, mapping: Mapping[str, str] | None,
         module.parse(doc, out)
         return _checked(out.result(module.FORMAT_ID, doc.encoding, catalog, doc.warnings),
                         name, doc)
-    preset = match_preset(doc, load_presets(presets_dir))
+    preset = match_preset(doc, load_presets(home))
     if preset is not None:
         out = _collector(doc, None)
         parse_mapped(doc, preset.mapping, out)
@@ -120,13 +120,13 @@ def _checked(result: ImportResult, name: str, doc: Document | None) -> ImportRes
 
 
 def preview(data: bytes, name: str, *, rows: int = 10,
-            presets_dir: str | Path | None = None) -> Preview:
+            home: str | Path | None = None) -> Preview:
     """The located header and first rows, plus the detected format (None if unrecognised)."""
     doc = read_document(data, name)
     module = detect_broker(doc)
     fmt: str | None = module.FORMAT_ID if module is not None else None
     if fmt is None:
-        preset = match_preset(doc, load_presets(presets_dir))
+        preset = match_preset(doc, load_presets(home))
         if preset is not None:
             fmt = f"preset:{preset.name}"
         elif generic.detect(doc):

@@ -1,8 +1,10 @@
-"""Named column mappings saved in the workspace (``<home>/import_presets/<name>.yaml``).
+"""Named column mappings, shared by the team in the store (:mod:`exposure.storage`).
 
 Users of other portfolio tools ask for exactly this: a file no built-in format recognises
 is mapped once (which column holds symbol, quantity, value ...), saved under a name, and
-auto-detect recognises the same header next time. A preset file::
+auto-detect recognises the same header next time. Each save keeps the previous versions and is
+audited. A preset (stored as this YAML text; old ``<home>/import_presets/*.yaml`` files are
+imported into the store)::
 
     # column mapping for exposure import
     name: my-bank
@@ -16,10 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exposure.auth.identity import LOCAL_USER, Identity
+from exposure.auth.permissions import require
 from exposure.errors import DataFileError, ImportFormatError
 from exposure.holdings.importers.headers import norm
-from exposure.workspace import home_dir, safe_child
-from exposure.yamlio import atomic_write_bytes, dump_yaml, read_yaml
+from exposure.storage import documents
+from exposure.storage.database import open_store
+from exposure.storage.names import clean_name
+from exposure.storage.tables import TEAM
+from exposure.yamlio import dump_yaml, parse_yaml
+
+KIND = "preset"
 
 MAPPING_FIELDS = ("symbol", "quantity", "market_value", "price", "currency", "account", "name")
 """Fields a column mapping may name."""
@@ -32,16 +41,12 @@ class Preset:
     name: str
     mapping: dict[str, str]
     header: tuple[str, ...]
-    path: Path
+    version: int = 1
 
     def matches(self, row: Sequence[str]) -> bool:
         """True if ``row`` has every column of the saved header (order and case ignored)."""
         keys = {norm(c) for c in row if c}
         return bool(self.header) and all(norm(h) in keys for h in self.header if h)
-
-
-def presets_folder(presets_dir: str | Path | None = None) -> Path:
-    return Path(presets_dir) if presets_dir is not None else home_dir() / "import_presets"
 
 
 def check_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -62,34 +67,37 @@ def check_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
 
 
 def save_preset(name: str, mapping: Mapping[str, str], header: Sequence[str],
-                presets_dir: str | Path | None = None) -> Path:
-    """Save ``mapping`` (for a file whose header row is ``header``) as preset ``name``."""
-    folder = presets_folder(presets_dir)
-    path = safe_child(folder, name, ".yaml")
+                home: str | Path | None = None, *, user: Identity | None = None) -> Preset:
+    """Save ``mapping`` (for a file whose header row is ``header``) as the team's preset
+    ``name`` (a new version when it exists)."""
+    who = user if user is not None else LOCAL_USER
+    require(who, "preset.write")
+    label = clean_name(name, "preset name")
     clean = check_mapping(mapping)
     keys = {norm(h) for h in header}
     for key, column in clean.items():
         if norm(column) not in keys:
             raise ImportFormatError(f"column {column!r} (for {key}) is not in the header",
                                     column=column)
-    doc = {"name": path.stem, "mapping": clean, "header": [h for h in header if h]}
-    text = "# column mapping for `exposure import` (see exposure/importers/presets.py)\n"
-    atomic_write_bytes(path, (text + dump_yaml(doc)).encode("utf-8"), keep_previous=True)
-    return path
+    doc = {"name": label, "mapping": clean, "header": [h for h in header if h]}
+    text = "# column mapping for `exposure import` (see exposure/holdings/importers/presets.py)\n"
+    store = open_store(home)
+    current = documents.get(store, KIND, TEAM, label)
+    saved = documents.save(store, KIND, TEAM, label, text + dump_yaml(doc), who.actor,
+                           expected_version=current.version if current else None,
+                           what="preset name")
+    return Preset(saved.name, clean, tuple(doc["header"]), saved.version)
 
 
-def load_presets(presets_dir: str | Path | None = None) -> list[Preset]:
-    """Every readable preset in the folder (unreadable ones are ignored, not fatal)."""
-    folder = presets_folder(presets_dir)
-    if not folder.is_dir():
-        return []
+def load_presets(home: str | Path | None = None) -> list[Preset]:
+    """Every readable preset in the store (unreadable ones are ignored, not fatal)."""
     presets: list[Preset] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for stored in documents.stored(home, KIND):
         try:
-            raw = read_yaml(path)
+            raw = parse_yaml(stored.body or "", f"preset '{stored.name}'")
             mapping = check_mapping(raw.get("mapping") or {})
             header = tuple(str(h) for h in raw.get("header") or [])
         except (DataFileError, ImportFormatError, AttributeError, TypeError):
             continue
-        presets.append(Preset(str(raw.get("name") or path.stem), mapping, header, path))
+        presets.append(Preset(stored.name, mapping, header, stored.version))
     return presets
