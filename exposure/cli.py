@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "exposure.commands.review",
     "exposure.commands.lookthrough",
     "exposure.commands.funds",
+    "exposure.commands.scorecard",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

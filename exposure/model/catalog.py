@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 
 from exposure.errors import DataFileError
+from exposure.model.elasticity import ElasticityChoice, choose_elasticity
 from exposure.model.schema import (
     TIERS,
+    CalibrationFile,
     Channel,
     ChannelsFile,
     Company,
@@ -56,6 +58,8 @@ class Catalog:
     """Fund constituents (``funds/*.yaml``, workspace overrides) by upper-case fund id."""
     workspace_problems: tuple[str, ...] = ()
     """Workspace files skipped because they are broken (only with ``strict_home=False``)."""
+    calibration: CalibrationFile | None = None
+    """Estimated elasticities (``calibration.yaml``); None when the file is absent."""
 
     @property
     def channel_ids(self) -> list[str]:
@@ -76,6 +80,27 @@ class Catalog:
                     cache[company.ticker.upper()] = company
             object.__setattr__(self, "_symbol_cache", cache)
         return cache
+
+    def segment_elasticity(self, segment_id: str) -> ElasticityChoice | None:
+        """``k`` for an issuer of this segment without a profile: the segment's estimate where
+        informative, else its prior judgement (None for an unknown segment)."""
+        seg = self.segments.get(segment_id)
+        if seg is None:
+            return None
+        cal = self.calibration
+        return choose_elasticity(segment_prior=seg.elasticity.value,
+                                 segment_estimate=cal.segments.get(segment_id) if cal else None)
+
+    def company_elasticity(self, company: Company) -> ElasticityChoice:
+        """``k`` for a profiled issuer (precedence in :mod:`exposure.model.elasticity`)."""
+        seg = self.segments.get(company.segment)
+        cal = self.calibration
+        return choose_elasticity(
+            segment_prior=seg.elasticity.value if seg else None,
+            profile_prior=company.elasticity.value if company.elasticity else None,
+            segment_estimate=cal.segments.get(company.segment) if cal else None,
+            holding_estimate=cal.holdings.get(company.id) if cal else None,
+        )
 
     def scenario_ids(self) -> list[str]:
         return list(self.scenarios)
@@ -288,6 +313,11 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         for price in load_list(ReferencePrice, prices_path):
             prices[price.ticker.upper()] = price
 
+    calibration_path = root / "calibration.yaml"
+    calibration = (validate_entry(CalibrationFile, read_yaml(calibration_path), calibration_path,
+                                  "calibration file")
+                   if calibration_path.exists() else None)
+
     problems: list[str] = []
 
     def workspace_file(load: Callable[[], None]) -> None:
@@ -350,4 +380,5 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         links=links,
         funds=funds,
         workspace_problems=tuple(problems),
+        calibration=calibration,
     )

@@ -96,9 +96,7 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
             names[i] = company.name
             segments[i] = company.segment
             source[i] = PROFILE
-            seg = catalog.segments.get(company.segment)
-            k = company.elasticity or (seg.elasticity if seg else None)
-            elasticity[i] = k.value if k is not None else 1.0
+            elasticity[i] = catalog.company_elasticity(company).value  # estimate or prior
             for ch, exp in company.exposures.items():
                 exposures[i, col[ch]] = exp.value
             continue
@@ -111,7 +109,7 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
             continue
         segments[i] = seg_id
         source[i] = SEGMENT_DEFAULT
-        elasticity[i] = seg.elasticity.value
+        elasticity[i] = (catalog.segment_elasticity(seg_id) or seg.elasticity).value
         for ch, exp in seg.exposures.items():
             exposures[i, col[ch]] = exp.value
     layers = np.array([LAYER_OF_SEGMENT.get(s, "Other") for s in segments], dtype=object)
