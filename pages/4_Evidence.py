@@ -15,6 +15,7 @@ from exposure.evidence.event_study import (
     validate_model,
 )
 from exposure.ui import evidence_view as evd
+from exposure.ui import scorecard_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Policy timeline & evidence", ":material/timeline:")
@@ -24,7 +25,8 @@ events = ce.events_frame(list(cat.events.values()))
 LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)")
 
 st.title("Policy timeline & evidence")
-timeline, study, validation = st.tabs(["Timeline", "Event study", "Model vs market"])
+timeline, study, validation, scorecard = st.tabs(
+    ["Timeline", "Event study", "Model vs market", "Out-of-sample scorecard"])
 
 with timeline:
     f1, f2, f3 = st.columns(3)
@@ -146,3 +148,6 @@ with validation:
                 st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {style.short(event.title, 50)}"),
                                 width="stretch", key="pred_vs_real")
             st.dataframe(check.table, hide_index=True, width="stretch")
+
+with scorecard:
+    scorecard_view.render_scorecard()

@@ -7,6 +7,7 @@ import streamlit as st
 
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine as engine
+from exposure.ui import scorecard_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -14,8 +15,9 @@ ctx = sidebar()
 cat = ctx.catalog
 
 st.title("Methodology & data")
-model, channels, lookthrough_tab, provenance, freshness = st.tabs(
-    ["The model", "Channels & defaults", "Look-through", "Provenance", "Freshness"])
+model, channels, calibration, lookthrough_tab, provenance, freshness = st.tabs(
+    ["The model", "Channels & defaults", "Calibration & scorecard", "Look-through", "Provenance",
+     "Freshness"])
 
 with model:
     st.markdown(
@@ -60,6 +62,9 @@ with channels:
     st.dataframe(pd.DataFrame(rows).style.format({c: "{:.0%}" for c in cat.channel_ids}
                                                  | {"Elasticity k": "{:.2f}"}),
                  hide_index=True, width="stretch")
+
+with calibration:
+    scorecard_view.render_methodology(cat)
 
 with lookthrough_tab:
     st.markdown(
