@@ -3,7 +3,9 @@
 change under the scenario the event resembles).
 
 One basis everywhere: CAR over [0,+1] against SPY (``SCORE_WINDOW``) is the measure; CAR
-over [-1,+5] is kept as a second column. The market model is estimated over 120 trading days
+over [-1,+5] is kept as a second column. SPY rather than a sector ETF: a policy shock moves a
+semiconductor ETF itself (NVDA, TSM, AVGO are a third of SMH), so a sector benchmark would
+subtract much of the very move being predicted; SPY removes the market-wide part only. The market model is estimated over 120 trading days
 ending 10 trading days before day 0 (relative days -130 .. -11), which fits in the shipped
 history from March 2022 and never touches the event windows. Day 0 follows the announcement
 timing rule of :func:`exposure.evidence.event_study.event_day` (after the close -> next session).

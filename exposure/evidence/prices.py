@@ -6,7 +6,9 @@ for splits and dividends, empty cell = no close that day) with its provenance in
 and the other way round, dates increase, closes are positive numbers).
 
 Live: the same tickers from the price chain (cache, then Yahoo) when the caller asks for it
-and the app is not offline.
+and the app is not offline. Yahoo's ``Close`` there is split-adjusted but not
+dividend-adjusted, so live returns differ from the shipped ones by the dividend yield on
+ex-dividend days (a few basis points; the results say which set they used).
 
 Either way the frame is put on the benchmark's (US) trading calendar: rows where the
 benchmark has no close (Hong Kong-only holidays) are dropped, so a US series never loses a
