@@ -164,16 +164,17 @@ def scorecard_scatter(predictions: pd.DataFrame, title: str) -> go.Figure:
 
 def scorecard_events_bar(per_event: pd.DataFrame, title: str) -> go.Figure:
     """Within-event Spearman per scored event (green above 0, red below), hatched where the
-    permutation p-value is 0.05 or more. ``per_event``: ``label``, ``spearman``, ``p``, ``n``."""
+    permutation p-value is 0.05 or more. ``per_event``: ``date`` (ISO text, the axis),
+    ``event`` (shown on hover), ``spearman``, ``p``, ``n``."""
     f = per_event.reset_index(drop=True)
     fig = go.Figure(go.Bar(
-        x=f["label"], y=f["spearman"],
+        x=f["date"], y=f["spearman"],
         marker=dict(color=[GAIN if v > 0 else LOSS for v in f["spearman"]],
                     pattern=dict(shape=["" if p < 0.05 else "/" for p in f["p"]])),
-        customdata=np.stack([f["p"], f["n"]], axis=1),
-        hovertemplate="%{x}<br>Spearman %{y:+.2f}<br>p = %{customdata[0]:.3f}, "
-                      "n = %{customdata[1]}<extra></extra>",
+        customdata=np.stack([f["event"], f["p"], f["n"]], axis=1),
+        hovertemplate="%{x}<br>%{customdata[0]}<br>Spearman %{y:+.2f}<br>p = %{customdata[1]:.3f}, "
+                      "n = %{customdata[2]}<extra></extra>",
     ))
     fig.update_yaxes(title="Spearman (predicted vs realised)", range=[-1, 1])
-    fig.update_xaxes(tickangle=-45)
-    return apply_layout(fig, title + " (hatched: p >= 0.05)", height=420)
+    fig.update_xaxes(type="category", tickangle=-60, title=None)
+    return apply_layout(fig, title + " (hatched: p >= 0.05)", height=400)

@@ -117,7 +117,8 @@ def render_scorecard() -> None:
     table = per_event_table(result)
     if not table.empty:
         with st.container(border=True):
-            bars = pd.DataFrame({"label": [f"{e.date:%Y-%m-%d} {e.event}" for e in result.per_event],
+            bars = pd.DataFrame({"date": [e.date.isoformat() for e in result.per_event],
+                                 "event": [e.title for e in result.per_event],
                                  "spearman": [e.spearman for e in result.per_event],
                                  "p": [e.p for e in result.per_event],
                                  "n": [e.n for e in result.per_event]})
