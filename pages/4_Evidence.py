@@ -26,7 +26,8 @@ LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?(
 
 st.title("Policy timeline & evidence")
 timeline, study, validation, scorecard = st.tabs(
-    ["Timeline", "Event study", "Model vs market", "Out-of-sample scorecard"])
+    ["Timeline", "Event study", "Model vs market", "Out-of-sample scorecard"],
+    key="ev_tab", on_change="rerun", bind="query-params")  # the scorecard runs only when open
 
 with timeline:
     f1, f2, f3 = st.columns(3)
@@ -150,4 +151,5 @@ with validation:
             st.dataframe(check.table, hide_index=True, width="stretch")
 
 with scorecard:
-    scorecard_view.render_scorecard()
+    if scorecard.open:
+        scorecard_view.render_scorecard()

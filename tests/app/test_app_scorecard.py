@@ -18,9 +18,16 @@ def _clear_streamlit_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_resource.clear()
 
 
+def test_the_scorecard_runs_only_when_its_tab_is_open() -> None:
+    at = page("pages/4_Evidence.py").run()
+    assert errors(at) == [] and "Policy days scored" not in metric_values(at)
+
+
 def test_evidence_page_shows_the_scorecard_offline() -> None:
     expected = compute_scorecard(DATA_DIR)
-    at = page("pages/4_Evidence.py", timeout=120).run()
+    at = page("pages/4_Evidence.py", timeout=120)
+    at.query_params["ev_tab"] = "Out-of-sample scorecard"  # the shareable deep link
+    at.run()
     assert errors(at) == []
     metrics = metric_values(at)
     assert metrics["Policy days scored"] == str(expected.events_scored)
