@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "exposure.commands.funds",
     "exposure.commands.events",
     "exposure.commands.db",
+    "exposure.commands.scorecard",
 ]
 """Modules with a ``register(subparsers)`` function; each adds its own subcommands."""
 

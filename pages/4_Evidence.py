@@ -16,6 +16,7 @@ from exposure.evidence.event_study import (
 )
 from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
+from exposure.ui import scorecard_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Policy timeline & evidence", ":material/timeline:")
@@ -25,7 +26,9 @@ events = evr.mark_reviewed(ce.events_frame(list(cat.events.values())), cat)
 LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)")
 
 st.title("Policy timeline & evidence")
-timeline, study, validation = st.tabs(["Timeline", "Event study", "Model vs market"])
+timeline, study, validation, scorecard = st.tabs(
+    ["Timeline", "Event study", "Model vs market", "Out-of-sample scorecard"],
+    key="ev_tab", on_change="rerun", bind="query-params")  # the scorecard runs only when open
 
 with timeline:
     evr.new_since_your_data(cat)
@@ -149,3 +152,7 @@ with validation:
                 st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {style.short(event.title, 50)}"),
                                 width="stretch", key="pred_vs_real")
             st.dataframe(check.table, hide_index=True, width="stretch")
+
+with scorecard:
+    if scorecard.open:
+        scorecard_view.render_scorecard()

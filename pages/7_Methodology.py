@@ -8,7 +8,7 @@ import streamlit as st
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine
 from exposure.model.schema import TIERS
-from exposure.ui import provenance_view, team_view
+from exposure.ui import provenance_view, scorecard_view, team_view
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Methodology & data", ":material/menu_book:")
@@ -16,8 +16,9 @@ ctx = sidebar()
 cat = ctx.catalog
 
 st.title("Methodology & data")
-model, channels, lookthrough_tab, provenance, freshness = st.tabs(
-    ["The model", "Channels & defaults", "Look-through", "Provenance", "Freshness"])
+model, channels, calibration, lookthrough_tab, provenance, freshness = st.tabs(
+    ["The model", "Channels & defaults", "Calibration & scorecard", "Look-through", "Provenance",
+     "Freshness"])
 
 with model:
     st.markdown(
@@ -62,6 +63,9 @@ with channels:
     st.dataframe(pd.DataFrame(rows).style.format({c: "{:.0%}" for c in cat.channel_ids}
                                                  | {"Elasticity k": "{:.2f}"}),
                  hide_index=True, width="stretch")
+
+with calibration:
+    scorecard_view.render_methodology(cat)
 
 with lookthrough_tab:
     st.markdown(

@@ -125,3 +125,56 @@ def price_with_events(prices: pd.Series, events: pd.DataFrame, title: str) -> go
     fig.update_yaxes(title="close", tickprefix="$")
     fig.update_layout(showlegend=False)
     return apply_layout(fig, title, height=380)
+
+
+def scorecard_scatter(predictions: pd.DataFrame, title: str) -> go.Figure:
+    """Out-of-sample predicted vs realised move per (event, ticker), with the 45-degree line
+    (a perfect prediction) and misses marked.
+
+    ``predictions``: ``event``, ``ticker``, ``predicted``, ``realised`` (fractions), ``miss``
+    (bool), ``cause`` (str).
+    """
+    fig = go.Figure()
+    x = predictions["predicted"].to_numpy(dtype=float) * 100
+    y = predictions["realised"].to_numpy(dtype=float) * 100
+    finite = np.concatenate([x[np.isfinite(x)], y[np.isfinite(y)]])
+    bound = float(np.max(np.abs(finite))) * 1.05 if finite.size else 1.0
+    fig.add_scatter(x=[-bound, bound], y=[-bound, bound], mode="lines", name="perfect prediction",
+                    line=dict(color=NEUTRAL, dash="dash", width=1), hoverinfo="skip")
+    for is_miss, name, color in ((False, "within 2 standard errors", "#1F4E79"),
+                                 (True, "miss (> 2 standard errors off)", LOSS)):
+        f = predictions[predictions["miss"] == is_miss]
+        if f.empty:
+            continue
+        fig.add_scatter(
+            x=f["predicted"] * 100, y=f["realised"] * 100, mode="markers", name=name,
+            marker=dict(size=7 if not is_miss else 9, color=color, opacity=0.65,
+                        line=dict(width=0.5, color="white")),
+            customdata=np.stack([f["ticker"], f["event"], f["cause"]], axis=1),
+            hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>model %{x:+.2f}%<br>"
+                          "market %{y:+.2f}%<br>%{customdata[2]}<extra></extra>",
+        )
+    fig.add_hline(y=0, line_color=NEUTRAL, line_width=1)
+    fig.add_vline(x=0, line_color=NEUTRAL, line_width=1)
+    fig.update_xaxes(title="model: predicted value change, out of sample (%)", ticksuffix="%")
+    fig.update_yaxes(title="market: CAR [0,+1] vs SPY (%)", ticksuffix="%")
+    fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    return apply_layout(fig, title, height=460)
+
+
+def scorecard_events_bar(per_event: pd.DataFrame, title: str) -> go.Figure:
+    """Within-event Spearman per scored event (green above 0, red below), hatched where the
+    permutation p-value is 0.05 or more. ``per_event``: ``date`` (ISO text, the axis),
+    ``event`` (shown on hover), ``spearman``, ``p``, ``n``."""
+    f = per_event.reset_index(drop=True)
+    fig = go.Figure(go.Bar(
+        x=f["date"], y=f["spearman"],
+        marker=dict(color=[GAIN if v > 0 else LOSS for v in f["spearman"]],
+                    pattern=dict(shape=["" if p < 0.05 else "/" for p in f["p"]])),
+        customdata=np.stack([f["event"], f["p"], f["n"]], axis=1),
+        hovertemplate="%{x}<br>%{customdata[0]}<br>Spearman %{y:+.2f}<br>p = %{customdata[1]:.3f}, "
+                      "n = %{customdata[2]}<extra></extra>",
+    ))
+    fig.update_yaxes(title="Spearman (predicted vs realised)", range=[-1, 1])
+    fig.update_xaxes(type="category", tickangle=-60, title=None)
+    return apply_layout(fig, title + " (hatched: p >= 0.05)", height=400)

@@ -74,7 +74,8 @@ class EventStudy:
     ``abnormal_return`` — for every day in the union of the event windows.
 
     ``car``: one row per ticker and window: ``ticker``, ``window`` (``"[0,+1]"``),
-    ``start``/``end`` (rel days), ``car``, ``t_stat``, ``n_days`` (event-window days with a
+    ``start``/``end`` (rel days), ``car``, ``se`` (its standard error, ``sqrt(Var(CAR))``),
+    ``t_stat``, ``n_days`` (event-window days with a
     return), ``alpha``, ``beta``, ``sigma``, ``estimation_days`` (returns used).
 
     ``skipped``: ticker -> why it could not be studied (a study where no ticker can be
@@ -208,10 +209,11 @@ def event_study(
             n_days = int(ok.sum())
             car = float(ar[ok].sum()) if n_days else math.nan
             var = car_variance(model, mkt[ok]) if n_days else math.nan
-            t_stat = car / math.sqrt(var) if n_days and var > 0 else math.nan
+            se = math.sqrt(var) if n_days and var > 0 else math.nan
+            t_stat = car / se if n_days and var > 0 else math.nan
             car_rows.append({
                 "ticker": ticker, "window": window_label((a, b)), "start": a, "end": b,
-                "car": car, "t_stat": t_stat, "n_days": n_days, "alpha": model.alpha,
+                "car": car, "se": se, "t_stat": t_stat, "n_days": n_days, "alpha": model.alpha,
                 "beta": model.beta, "sigma": model.sigma, "estimation_days": model.n,
             })
     if not car_rows:
@@ -258,7 +260,7 @@ def study_events(
             problems[f"{event.id}/{ticker}"] = why
     if not frames:
         return pd.DataFrame(columns=["event_id", "event_date", "day0", "ticker", "window", "start",
-                                     "end", "car", "t_stat", "n_days", "alpha", "beta", "sigma",
+                                     "end", "car", "se", "t_stat", "n_days", "alpha", "beta", "sigma",
                                      "estimation_days"]), problems
     return pd.concat(frames, ignore_index=True), problems
 

@@ -72,7 +72,7 @@ def resolve_funds(profiles: ProfileMatrix, catalog: Catalog) -> FundResolution:
     if seg is not None:
         for ch, exp in seg.exposures.items():
             d_exp[col[ch]] = exp.value
-    d_k = catalog.segment_elasticity("fund")
+    d_k = catalog.segment_k("fund")
     cache: dict[str, tuple[np.ndarray, float, dict[str, float]]] = {}
     for i in fund_symbols(profiles, catalog):
         key = str(profiles.symbols[i]).upper()

@@ -19,9 +19,11 @@ from typing import Any, Protocol
 import pandas as pd
 
 from exposure.errors import DataFileError
+from exposure.model.elasticity import ElasticityChoice, choose_elasticity
 from exposure.model.linkfiles import load_funds, load_links
 from exposure.model.schema import (
     TIERS,
+    CalibrationFile,
     Channel,
     ChannelsFile,
     Company,
@@ -75,6 +77,8 @@ class Catalog:
     """Fund constituents (``funds/*.yaml``, workspace overrides) by upper-case fund id."""
     workspace_problems: tuple[str, ...] = ()
     """Workspace files skipped because they are broken (only with ``strict_home=False``)."""
+    calibration: CalibrationFile | None = None
+    """Estimated elasticities (``calibration.yaml``); None when the file is absent."""
 
     @property
     def channel_ids(self) -> list[str]:
@@ -96,19 +100,38 @@ class Catalog:
             object.__setattr__(self, "_symbol_cache", cache)
         return cache
 
+    def segment_elasticity(self, segment_id: str) -> ElasticityChoice | None:
+        """``k`` for an issuer of this segment without a profile: the segment's estimate where
+        informative, else its prior judgement (None for an unknown segment)."""
+        seg = self.segments.get(segment_id)
+        if seg is None:
+            return None
+        cal = self.calibration
+        return choose_elasticity(segment_prior=seg.elasticity.value,
+                                 segment_estimate=cal.segments.get(segment_id) if cal else None)
+
+    def company_elasticity(self, company: Company) -> ElasticityChoice:
+        """``k`` for a profiled issuer (precedence in :mod:`exposure.model.elasticity`)."""
+        seg = self.segments.get(company.segment)
+        cal = self.calibration
+        return choose_elasticity(
+            segment_prior=seg.elasticity.value if seg else None,
+            profile_prior=company.elasticity.value if company.elasticity else None,
+            segment_estimate=cal.segments.get(company.segment) if cal else None,
+            holding_estimate=cal.holdings.get(company.id) if cal else None,
+        )
+
     def scenario_ids(self) -> list[str]:
         return list(self.scenarios)
 
-    def segment_elasticity(self, segment: str) -> float:
-        """The valuation elasticity k of a segment (1.0 for an unknown segment)."""
-        seg = self.segments.get(segment)
-        return float(seg.elasticity.value) if seg is not None else 1.0
+    def segment_k(self, segment: str) -> float:
+        """The k an unprofiled issuer of ``segment`` gets (1.0 for an unknown segment)."""
+        choice = self.segment_elasticity(segment)
+        return float(choice.value) if choice is not None else 1.0
 
     def elasticity_for(self, company: Company) -> float:
-        """A company's k: its own override, else its segment's."""
-        if company.elasticity is not None:
-            return float(company.elasticity.value)
-        return self.segment_elasticity(company.segment)
+        """The k the engine uses for a profiled issuer (estimate or prior)."""
+        return float(self.company_elasticity(company).value)
 
     def is_user(self, kind: str, ident: str) -> bool:
         return self.origin.get(f"{kind}:{ident}") == "user"
@@ -354,6 +377,11 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
             as_price = rate.as_price()
             prices[as_price.ticker] = as_price
 
+    calibration_path = root / "calibration.yaml"
+    calibration = (validate_entry(CalibrationFile, read_yaml(calibration_path), calibration_path,
+                                  "calibration file")
+                   if calibration_path.exists() else None)
+
     problems: list[str] = []
 
     def workspace_file(load: Callable[[], None]) -> None:
@@ -434,4 +462,5 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         links=links,
         funds=funds,
         workspace_problems=tuple(problems),
+        calibration=calibration,
     )

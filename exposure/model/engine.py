@@ -155,7 +155,7 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
             names[i] = company.name
             segments[i] = company.segment
             source[i] = ProfileSource.PROFILE
-            elasticity[i] = catalog.elasticity_for(company)
+            elasticity[i] = catalog.elasticity_for(company)  # estimate or prior
             for ch, exp in company.exposures.items():
                 exposures[i, col[ch]] = exp.value
             continue
@@ -168,7 +168,7 @@ def resolve_profiles(holdings: pd.DataFrame, catalog: Catalog) -> ProfileMatrix:
             continue
         segments[i] = seg_id
         source[i] = ProfileSource.SEGMENT_DEFAULT
-        elasticity[i] = catalog.segment_elasticity(seg_id)
+        elasticity[i] = catalog.segment_k(seg_id)
         for ch, exp in seg.exposures.items():
             exposures[i, col[ch]] = exp.value
     layers = np.array([LAYER_OF_SEGMENT.get(s, "Other") for s in segments], dtype=object)
