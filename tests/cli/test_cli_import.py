@@ -30,10 +30,14 @@ def test_json_output_has_holdings_cash_skipped_unknown(home: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["format"] == "fidelity"
-    nvda = next(h for h in doc["holdings"] if h["symbol"] == "NVDA")
-    assert nvda == {"symbol": "NVDA", "quantity": 52.5, "market_value": 6897.45,
-                    "currency": "USD", "account": "Individual (Z12345678);ROTH IRA (X98765432)",
-                    "raw_symbol": "NVDA"}
+    nvda = [h for h in doc["holdings"] if h["symbol"] == "NVDA"]
+    assert nvda[0] == {"symbol": "NVDA", "name": "NVIDIA", "quantity": 40.0,
+                       "market_value": 5255.20, "currency": "USD", "statement_price": 131.38,
+                       "statement_date": "2025-03-14", "account": "Individual (Z12345678)",
+                       "raw_symbol": "NVDA"}
+    assert [h["account"] for h in nvda] == ["Individual (Z12345678)", "ROTH IRA (X98765432)"]
+    assert doc["file_total"] == {"USD": 26481.52}
+    assert doc["skipped_value"] == {"USD": -735.0}
     assert {c["label"] for c in doc["cash"]} == {"SPAXX**", "FZFXX**"}
     assert {"row": 7, "reason": "pending activity (not a position)"} in doc["skipped"]
     assert isinstance(doc["unknown"], list)
@@ -72,7 +76,7 @@ def test_out_writes_a_portfolio_yaml_and_keeps_the_previous_version(home: Path,
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "pf.yaml.prev").read_text().startswith("name: old")
     portfolio = load_portfolio(out)
-    assert list(portfolio.holdings["symbol"]) == ["NVDA", "VGT", "VTI"]
+    assert list(portfolio.holdings["symbol"]) == ["NVDA", "VGT", "VTI", "NVDA"]
     assert portfolio.cash_by_currency()["USD"] == pytest.approx(1520.33)
 
 

@@ -55,6 +55,8 @@ class Document:
     rows: list[list[str]]
     lines: list[int]
     warnings: list[str] = field(default_factory=list)
+    sheet: str = ""
+    """For a workbook: the sheet the rows come from."""
 
     def line(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else index + 1
