@@ -56,6 +56,15 @@ GOOGLE_EXCHANGE_SUFFIX: dict[str, str] = {
 }
 """Google Finance ``EXCHANGE:`` prefix -> Yahoo suffix (note: Google ``TSE`` is Toronto)."""
 
+SUFFIX_CURRENCY: dict[str, str] = {
+    ".AS": "EUR", ".DE": "EUR", ".F": "EUR", ".PA": "EUR", ".BR": "EUR", ".MI": "EUR",
+    ".MC": "EUR", ".HE": "EUR", ".VI": "EUR", ".LS": "EUR", ".IR": "EUR", ".L": "GBP",
+    ".SW": "CHF", ".ST": "SEK", ".OL": "NOK", ".CO": "DKK", ".HK": "HKD", ".T": "JPY",
+    ".TO": "CAD", ".V": "CAD", ".AX": "AUD", ".TW": "TWD", ".TWO": "TWD", ".KS": "KRW",
+    ".KQ": "KRW", ".SI": "SGD", ".NS": "INR", ".SS": "CNY", ".SZ": "CNY",
+}
+"""Yahoo suffix -> the venue's trading currency (London quotes in pence, GBp, on Yahoo)."""
+
 CASH_SYMBOLS = frozenset({
     "CASH", "SPAXX", "FZFXX", "FDRXX", "FCASH", "SPRXX", "FZDXX", "VMFXX", "VMMXX",
     "SWVXX", "SNVXX", "SNSXX", "CASH & CASH INVESTMENTS", "CASH & MONEY MARKET",
@@ -174,6 +183,12 @@ def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
             why += " (bond, CD or description text?)"
         return SymbolInfo("", "rejected", original, why)
     return SymbolInfo(upper, "listed", original)
+
+
+def listing_currency(symbol: str) -> str | None:
+    """The trading currency implied by a Yahoo symbol's venue suffix (None without one)."""
+    match = _SUFFIXED.match(symbol.upper())
+    return SUFFIX_CURRENCY.get(f".{match.group(2)}") if match else None
 
 
 def yahoo_symbol(raw: str, *, exchange: str | None = None) -> str | None:

@@ -57,7 +57,7 @@ from exposure.holdings.importers.result import (
 )
 from exposure.holdings.isin import IsinMap, isin_check_digit_ok, looks_like_isin
 from exposure.holdings.portfolio import HOLDING_COLUMNS, normalise_holdings
-from exposure.holdings.symbols import classify_symbol
+from exposure.holdings.symbols import classify_symbol, listing_currency
 
 if TYPE_CHECKING:
     from exposure.model.catalog import Catalog
@@ -116,6 +116,8 @@ class Collector:
     """The broker's currency for unmarked or ``$`` values (US brokers: USD)."""
     chosen_currency: str | None = None
     """The user's choice for ambiguous or unlabelled values (``--currency``)."""
+    chosen_by_mark: dict[str, str] = field(default_factory=dict)
+    """The user's choice per mark (``--currency '$=CAD,¥=JPY'``)."""
     today: date = field(default_factory=date.today)
     isin_map: IsinMap | None = None
     isin_resolver: IsinResolver | None = None
@@ -246,7 +248,7 @@ class Collector:
         raw = raw_symbol.strip()
         if not isin and looks_like_isin(raw):
             isin = raw
-        symbol_text, listing_currency, problem = self._identify(raw, isin, wkn)
+        symbol_text, listing, problem = self._identify(raw, isin, wkn)
         if problem:
             self.skip(line, problem, text, value=value_m, currency=currency)
             return
@@ -275,7 +277,8 @@ class Collector:
                 self.skip(line, f"{symbol}: {self._open_reason(cells[0])}", text)
                 return
         if code is None:
-            code = listing_currency or self.chosen_currency or self.default_currency or "USD"
+            code = listing or listing_currency(symbol) or self.chosen_currency \
+                or self.default_currency or "USD"
         if value is None and quantity is not None and unit is not None:
             value = quantity * unit
         if quantity is None and value is None:
@@ -293,7 +296,7 @@ class Collector:
             return
         self._seen[line] = "holding"
         self._layout.pop(line, None)
-        if listing_currency is None and code != "USD" and "." not in symbol \
+        if listing is None and code != "USD" and "." not in symbol \
                 and symbol != isin.strip().upper():
             self.warn(f"{symbol}: a ticker without a venue valued in {code}; the Yahoo symbol "
                       f"{symbol} is a US listing: check it (e.g. {symbol}.AS, {symbol}.DE)")
@@ -367,7 +370,9 @@ class Collector:
         if open_cells:
             options = [c for c in open_cells[0].currencies
                        if all(c in m.currencies for m in open_cells)]
-            for choice in (self.chosen_currency, self.default_currency):
+            marked = {self.chosen_by_mark.get(m.mark) for m in open_cells}
+            by_mark = marked.pop() if len(marked) == 1 else None
+            for choice in (by_mark, self.chosen_currency, self.default_currency):
                 if choice and choice in options:
                     return choice
             if record:
@@ -464,13 +469,18 @@ class Collector:
         several = [s for s, accts in accounts_of.items() if len(accts) > 1]
         warnings = list(extra_warnings or []) + self.warnings
         dated = bool(self.statement_date) or any(p.as_of for p in self.positions)
+        if not self.statement_date and dated:
+            self.statement_date = max(p.as_of for p in self.positions if p.as_of)
         return ImportResult(
-            holdings=holdings, cash=list(self.cash_lines), skipped=list(self.skipped),
+            holdings=holdings, cash=list(self.cash_lines),
+            skipped=sorted(self.skipped, key=lambda r: r["row"]),
             unknown=unknown, format=format_id, warnings=warnings, encoding=encoding,
             merged=merged, source=self.name, in_several_accounts=several,
             statement_date=self.statement_date or (self.today.isoformat() if undated else ""),
             statement_date_source="file" if dated else ("import day" if undated else ""),
-            ambiguous=list(self.ambiguous), currency_choice=self.chosen_currency or "",
+            ambiguous=list(self.ambiguous), currency_choice=",".join(
+                [*([self.chosen_currency] if self.chosen_currency else []),
+                 *(f"{m}={c}" for m, c in self.chosen_by_mark.items())]),
             file_total=file_total, file_total_basis=basis,
             skipped_value={c: round(float(v), 2) for c, v in self._skipped_value.items()},
             accounting=accounting, isins=dict(self.isins))

@@ -46,7 +46,7 @@ ALIASES = {
     "value": ["kurswert in eur", "kurswert", "wert in eur", "gesamtwert eur", "gesamtwert",
               "marktwert in eur", "marktwert", "depotwert"],
     "currency": ["währung", "whg.", "whg"],
-    "date": ["kursdatum", "datum", "stand"],
+    "date": ["kursdatum", "datum", "stand", "zeit"],
     "account": ["depot", "depotnummer", "depot-nr."],
 }
 _TOTALS = ("summe", "gesamt", "gesamtsumme", "depotwert", "summe depot", "total")
@@ -108,11 +108,11 @@ def parse(doc: Document, out: Collector) -> None:
         with out.row(line, text):
             value = out.money(cell(row, cols, "value"), value_label) if "value" in cols \
                 else None
-            if first in _TOTALS and not isin and not wkn:
-                out.total(line, value, label=first, text=text)
-                continue
             stated = (row[value_cur] if value_cur is not None and value_cur < len(row)
                       else cell(row, cols, "currency")).strip().upper() or None
+            if first in _TOTALS and not isin and not wkn:
+                out.total(line, value, currency=stated, label=first, text=text)
+                continue
             price = out.money(cell(row, cols, "price"), price_label) if "price" in cols \
                 else None
             if price is not None and price_cur is not None and price_cur < len(row) \

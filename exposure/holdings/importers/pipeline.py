@@ -37,7 +37,7 @@ class ImportOptions:
     """Choices that change how a file is read (none changes which file is read).
 
     ``currency``: the currency of ``$``/``¥``/``kr`` or unlabelled values when the file does
-    not settle it; ``sheet``: the workbook sheet (name or 1-based number); ``today``: the
+    not settle it (``JPY``, or per mark ``$=CAD,¥=JPY``); ``sheet``: the workbook sheet (name or 1-based number); ``today``: the
     import day (the statement date of an undated file); ``isin_resolver``: ISIN -> symbol
     for ISINs the bundled map lacks (the cached online lookup); ``isin_map``: the map (tests).
     """
@@ -80,9 +80,7 @@ def import_bytes(data: bytes, name: str, *, mapping: Mapping[str, str] | None = 
     transaction history that is not replayed is refused.
     """
     opts = options or ImportOptions()
-    if opts.currency is not None and not is_currency_code(opts.currency):
-        raise ImportFormatError(f"currency {opts.currency!r} is not a three-letter currency "
-                                "code (USD, EUR, JPY ...)")
+    parse_currency_choice(opts.currency)
     try:
         return _import(data, name, mapping, presets_dir, catalog, opts)
     except ExposureError:
@@ -148,14 +146,40 @@ def _import(data: bytes, name: str, mapping: Mapping[str, str] | None,
         "quantity/value; map the columns (--map symbol=COL,quantity=COL)", path=name)
 
 
+def parse_currency_choice(text: str | None) -> tuple[str | None, dict[str, str]]:
+    """``JPY`` -> (JPY, {}); ``$=CAD,¥=JPY`` -> (None, {"$": "CAD", "¥": "JPY"}).
+
+    A bad code or pair is an :class:`ImportFormatError` naming it.
+    """
+    if not text or not text.strip():
+        return None, {}
+    single: str | None = None
+    by_mark: dict[str, str] = {}
+    for part in text.split(","):
+        mark, sep, code = part.strip().rpartition("=")
+        code = code.strip().upper()
+        if not is_currency_code(code):
+            raise ImportFormatError(f"currency {code or part.strip()!r} is not a three-letter "
+                                    "currency code (USD, EUR, JPY ...)")
+        if sep:
+            if not mark.strip():
+                raise ImportFormatError(f"currency choice {part.strip()!r}: give MARK=CODE, "
+                                        "e.g. $=CAD")
+            by_mark[mark.strip()] = code
+        else:
+            single = code
+    return single, by_mark
+
+
 def _collector(doc: Document, decimal_comma: bool | None, default_currency: str | None,
                opts: ImportOptions) -> Collector:
     """``decimal_comma=None``: the reader decides from its numeric columns."""
     records = {doc.line(i): doc.raw_text(i, 200) for i, row in enumerate(doc.rows)
                if any(c.strip() for c in row)}
+    single, by_mark = parse_currency_choice(opts.currency)
     return Collector(name=doc.name, decimal_comma=decimal_comma,
-                     default_currency=default_currency,
-                     chosen_currency=opts.currency.upper() if opts.currency else None,
+                     default_currency=default_currency, chosen_currency=single,
+                     chosen_by_mark=by_mark,
                      today=opts.today or date.today(),
                      isin_map=opts.isin_map or bundled_isin_map(),
                      isin_resolver=opts.isin_resolver, records=records)
