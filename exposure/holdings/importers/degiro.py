@@ -77,12 +77,15 @@ def parse(doc: Document, out: Collector) -> None:
     out.decide_decimal_comma((row[j] for row in doc.rows[start + 1:] for j in numeric
                               if j < len(row)), doc.delimiter)
     base_total = Decimal(0)
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1  # a workbook pads every row to the sheet's width
     for i in range(start + 1, len(doc.rows)):
         row, line, text = doc.rows[i], doc.line(i), doc.raw_text(i)
         if not any(row):
             continue
-        if len(row) > len(header) and any(row[len(header):]):
-            out.skip(line, f"ragged row: {len(row)} cells where the header has {len(header)} "
+        if len(row) > width and any(row[width:]):
+            out.skip(line, f"ragged row: {len(row)} cells where the header has {width} "
                      "(an unquoted decimal comma?)", text)
             continue
         with out.row(line, text):
