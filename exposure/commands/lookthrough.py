@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     portfolio = load_portfolio(args.portfolio)
     result = analyse_lookthrough(portfolio, catalog, second_order=args.second_order)
     ents = result.entities
+    listed = {f: catalog.funds[f.upper()].listed_weight for f in result.fund_coverage
+              if f.upper() in catalog.funds}
     if args.format == "json":
         print_json({
             "portfolio_name": portfolio.name,
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             "coverage": result.coverage,
             "coverage_without_lookthrough": result.coverage_plain,
             "fund_coverage": result.fund_coverage,
+            "fund_listed_weight": listed,
             "entities": [
                 {"entity": r.entity, "name": r.name, "direct_usd": r.direct_usd,
                  "indirect_usd": r.indirect_usd, "fund_usd": r.fund_usd,
@@ -70,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"coverage: {result.coverage:.1%} of portfolio value has exposure from profiles "
           f"(direct or looked through); {result.coverage_plain:.1%} without look-through")
     for fund, cov in result.fund_coverage.items():
-        print(f"  {fund}: {cov:.1%} of the fund looked through, the rest at the segment default")
+        files = f"its constituents file lists {listed[fund]:.1%} of the fund; " \
+            if fund in listed else ""
+        print(f"  {fund}: {files}{cov:.1%} of the fund looked through to company profiles, "
+              "the rest at the segment default")
     if result.links.scaled:
         print(f"contract shares scaled to 100% of revenue for: {', '.join(result.links.scaled)}")
     return 0
