@@ -143,6 +143,9 @@ def _share_class(text: str) -> str:
     return f"{base}-{cls}"
 
 
+_PLAIN = re.compile(r"^[A-Z]{1,5}$")
+
+
 def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
     """Normalise one broker symbol to Yahoo form, or say why it is not a listed security.
 
@@ -150,6 +153,8 @@ def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
     codes leave the symbol without a suffix.
     """
     original = raw if isinstance(raw, str) else str(raw)
+    if exchange is None and _PLAIN.match(original) and original not in CASH_SYMBOLS:
+        return SymbolInfo(original, "listed", original)  # the common case, e.g. NVDA
     if has_hidden_characters(original):
         return SymbolInfo("", "rejected", original,
                           "symbol contains invisible or non-ASCII look-alike characters")

@@ -121,8 +121,10 @@ class Collector:
     today: date = field(default_factory=date.today)
     isin_map: IsinMap | None = None
     isin_resolver: IsinResolver | None = None
-    records: dict[int, str] = field(default_factory=dict)
-    """line -> text of every non-empty record of the file (set by the pipeline)."""
+    records: dict[int, int] = field(default_factory=dict)
+    """line -> row index of every non-empty record of the file (set by the pipeline)."""
+    row_text: Callable[[int], str] | None = None
+    """row index -> the record's text, for the report (set by the pipeline)."""
     statement_date: str = ""
     positions: list[_Position] = field(default_factory=list)
     cash_lines: list[CashLine] = field(default_factory=list)
@@ -136,6 +138,7 @@ class Collector:
     _skipped_value: dict[str, Decimal] = field(default_factory=dict)
     _stated: list[tuple[str, Decimal, str, int]] = field(default_factory=list)
     _assumed_usd: bool = False
+    _header_currency: dict[str, str] = field(default_factory=dict)
 
     # -- cells -----------------------------------------------------------------------------
     def number(self, text: str, column: str) -> Decimal | None:
@@ -148,13 +151,15 @@ class Collector:
     def money(self, text: str, column: str) -> Money:
         """A money cell: amount plus the currency mark written with it."""
         try:
-            money = parse_money(text, decimal_comma=bool(self.decimal_comma))
+            money = parse_money(text, decimal_comma=bool(self.decimal_comma), column=column)
         except NumberFormatError as exc:
             raise CellError(f"column '{column}': {exc}") from None
-        money = replace(money, column=column, text=str(text).strip())
-        hc = header_currency(column)
-        if not money.mark and hc is not None and money.amount is not None:
-            money = replace(money, mark=f"({column})", currencies=(hc,))
+        if not money.mark and money.amount is not None:
+            hc = self._header_currency.get(column)
+            if hc is None:
+                hc = self._header_currency[column] = header_currency(column) or ""
+            if hc:
+                money = replace(money, mark=f"({column})", currencies=(hc,))
         return money
 
     def quantity(self, text: str, column: str) -> Decimal | None:
@@ -197,13 +202,17 @@ class Collector:
         self._seen[line] = "skipped"
         self._layout.pop(line, None)
         self.skipped.append({"row": int(line), "reason": reason,
-                             "text": (text or self.records.get(line, ""))[:200]})
+                             "text": (text or self._text(line))[:200]})
         money = as_money(value)
         if money.amount is not None:
             code = self._settle(line, [money], currency, record=False)
             if code:
                 self._skipped_value[code] = self._skipped_value.get(code, Decimal(0)) \
                     + money.amount
+
+    def _text(self, line: int) -> str:
+        index = self.records.get(line)
+        return self.row_text(index) if index is not None and self.row_text else ""
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -395,9 +404,9 @@ class Collector:
 
     # -- result ----------------------------------------------------------------------------
     def _accounting(self) -> Accounting:
-        for line, text in self.records.items():
+        for line in self.records:
             if line not in self._seen and line not in self._layout:
-                self.skip(line, "row not read: outside the holdings table", text)
+                self.skip(line, "row not read: outside the holdings table")
         layout: dict[str, int] = {}
         for line, reason in self._layout.items():
             if line not in self._seen:
@@ -488,6 +497,12 @@ class Collector:
     def _combine(self, symbol: str, items: list[_Position]) -> tuple[
             Decimal | None, Decimal | None, Decimal | None]:
         """Quantity, value and price of one symbol's rows in one account."""
+        if len(items) == 1:
+            one = items[0]
+            price = one.price
+            if price is None and one.quantity and one.market_value is not None:
+                price = one.market_value / one.quantity  # reproduces the file's value
+            return one.quantity, one.market_value, price
         quantities = [p.quantity for p in items]
         values = [p.market_value for p in items]
         quantity = sum(quantities, Decimal(0)) if all(q is not None for q in quantities) \

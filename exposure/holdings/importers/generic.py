@@ -147,10 +147,11 @@ def read_rows(doc: Document, header_index: int, cols: Mapping[str, int], out: Co
         if filled > width:
             ragged.append(line)
         ids = {k: cell(row, cols, k) for k in _IDS}
-        first = next((v for v in ids.values() if v), "")
-        texts = [c.strip().lower().rstrip(":") for c in row if c.strip()]
-        is_total = first.strip().lower().rstrip(":") in _TOTALS or \
-            (not first and any(t in _TOTALS or t.startswith("total") for t in texts))
+        first = ids["symbol"] or ids["isin"] or ids["wkn"]
+        key = first.lower().rstrip(":")
+        is_total = key in _TOTALS or (not first and any(
+            t in _TOTALS or t.startswith("total")
+            for t in (c.strip().lower().rstrip(":") for c in row if c.strip())))
         if is_total:
             with out.row(line, text):
                 out.total(line, out.money(cell(row, cols, "market_value"),

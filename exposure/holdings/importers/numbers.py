@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from exposure.holdings.importers.currencies import (
+    AMBIGUOUS_SYMBOLS,
     PREFIX,
     SUFFIX,
     is_currency_code,
@@ -129,7 +130,27 @@ def _marks_currencies(text: str, marks: list[str]) -> tuple[str, tuple[str, ...]
     return " ".join(dict.fromkeys(marks)), options
 
 
-def parse_money(text: object, *, decimal_comma: bool = False) -> Money:
+_FAST_US = re.compile(r"^(-?)(\$?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
+_FAST_EU = re.compile(r"^(-?)()(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)$")
+_DOLLAR = AMBIGUOUS_SYMBOLS["$"]
+
+
+def _fast(raw: str, decimal_comma: bool, column: str) -> Money | None:
+    """The common shapes (``1234.5``, ``$1,234.56``, ``-12``) without the general parser."""
+    m = (_FAST_EU if decimal_comma else _FAST_US).match(raw)
+    if m is None:
+        return None
+    body = m.group(3).replace(".", "").replace(",", ".") if decimal_comma \
+        else m.group(3).replace(",", "")
+    value = Decimal(body)
+    if m.group(1):
+        value = -value
+    if m.group(2):
+        return Money(value, "$", _DOLLAR, column, raw)
+    return Money(value, "", (), column, raw)
+
+
+def parse_money(text: object, *, decimal_comma: bool = False, column: str = "") -> Money:
     """Parse one cell into an amount and the currency written with it.
 
     Placeholders (``--``, ``N/A``, ``#N/A``, ``NaN``, empty) give ``Money(None)``. Raises
@@ -146,8 +167,11 @@ def parse_money(text: object, *, decimal_comma: bool = False) -> Money:
             return Money(None)
         if isinstance(text, float | Decimal) and not math.isfinite(float(text)):
             raise NumberFormatError(f"{text!r} is not a finite number")
-        return Money(Decimal(str(text)))
+        return Money(Decimal(str(text)), column=column)
     raw = str(text)
+    fast = _fast(raw, decimal_comma, column)
+    if fast is not None:
+        return fast
     if raw.strip().lower() in PLACEHOLDERS:
         return Money(None)
     if "\u221e" in raw or raw.strip().lower().lstrip("+-") in ("inf", "infinity"):
@@ -156,7 +180,7 @@ def parse_money(text: object, *, decimal_comma: bool = False) -> Money:
     body = _SPACES.sub("", body)
     mark, currencies = _marks_currencies(raw, marks)
     if body.lower() in PLACEHOLDERS:
-        return Money(None, mark, currencies)
+        return Money(None, mark, currencies, column, raw.strip())
     exp = _EXP.match(body)
     if exp:
         value = Decimal(body)
@@ -174,7 +198,7 @@ def parse_money(text: object, *, decimal_comma: bool = False) -> Money:
             raise NumberFormatError(f"{raw.strip()!r} is not a finite number")
     except (InvalidOperation, OverflowError):
         raise NumberFormatError(f"{raw.strip()!r} is not a finite number") from None
-    return Money(-value if negative else value, mark, currencies)
+    return Money(-value if negative else value, mark, currencies, column, raw.strip())
 
 
 def parse_decimal(text: object, *, decimal_comma: bool = False) -> Decimal | None:

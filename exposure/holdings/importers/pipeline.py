@@ -174,15 +174,15 @@ def parse_currency_choice(text: str | None) -> tuple[str | None, dict[str, str]]
 def _collector(doc: Document, decimal_comma: bool | None, default_currency: str | None,
                opts: ImportOptions) -> Collector:
     """``decimal_comma=None``: the reader decides from its numeric columns."""
-    records = {doc.line(i): doc.raw_text(i, 200) for i, row in enumerate(doc.rows)
-               if any(c.strip() for c in row)}
+    records = {doc.line(i): i for i, row in enumerate(doc.rows) if any(row)}
     single, by_mark = parse_currency_choice(opts.currency)
     return Collector(name=doc.name, decimal_comma=decimal_comma,
                      default_currency=default_currency, chosen_currency=single,
                      chosen_by_mark=by_mark,
                      today=opts.today or date.today(),
                      isin_map=opts.isin_map or bundled_isin_map(),
-                     isin_resolver=opts.isin_resolver, records=records)
+                     isin_resolver=opts.isin_resolver, records=records,
+                     row_text=lambda i: doc.raw_text(i, 200))
 
 
 def _finish(out: Collector, format_id: str, doc: Document, catalog: Catalog | None,

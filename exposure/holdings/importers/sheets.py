@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from exposure.errors import ImportFormatError
-from exposure.holdings.importers.sniff import MAX_IMPORT_ROWS, Document
+from exposure.holdings.importers.sniff import LAYOUT_ALLOWANCE, MAX_IMPORT_ROWS, Document
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -119,14 +119,14 @@ def _document(workbook: Any, sheet: str, name: str, kind: str, names: list[str])
     from python_calamine import CalamineError
 
     try:
-        raw = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
-                                                           nrows=MAX_IMPORT_ROWS + 1)
+        raw = workbook.get_sheet_by_name(sheet).to_python(
+            skip_empty_area=False, nrows=MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE + 1)
     except (CalamineError, ValueError, OSError) as exc:
         raise ImportFormatError(f"cannot read sheet {sheet!r} ({str(exc)[:80]})",
                                 path=name) from None
-    if len(raw) > MAX_IMPORT_ROWS:
-        raise ImportFormatError(f"sheet {sheet!r} has more than {MAX_IMPORT_ROWS:,} rows",
-                                path=name)
+    if len(raw) > MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE:
+        raise ImportFormatError(f"sheet {sheet!r} has more than {MAX_IMPORT_ROWS:,} rows (the "
+                                "import limit)", path=name)
     rows = [[cell_text(v) for v in r] for r in raw]
     while rows and not any(rows[-1]):
         rows.pop()
