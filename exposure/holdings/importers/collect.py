@@ -387,7 +387,7 @@ class Collector:
             if record:
                 for m in open_cells:
                     self.ambiguous.append({"row": int(line), "column": m.column,
-                                           "text": (m.text or m.mark)[:40],
+                                           "text": (m.text or m.mark)[:40], "mark": m.mark,
                                            "candidates": list(m.currencies)})
             return None
         if quiet:

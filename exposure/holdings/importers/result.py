@@ -38,6 +38,7 @@ class AmbiguousCell(TypedDict):
     row: int
     column: str
     text: str
+    mark: str
     candidates: list[str]
 
 

@@ -76,6 +76,19 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def sheet_names(data: bytes, name: str) -> list[str]:
+    """The sheets of a workbook (for a page's sheet choice)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, name)
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ImportFormatError(f"cannot read the workbook ({str(exc)[:80]})",
+                                path=name) from None
+
+
 def read_workbook(data: bytes, name: str, sheet: str | None = None,
                   choose: Any = None) -> Document:
     """The rows of one sheet as a :class:`Document`.
