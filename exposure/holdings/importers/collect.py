@@ -205,7 +205,7 @@ class Collector:
                              "text": (text or self._text(line))[:200]})
         money = as_money(value)
         if money.amount is not None:
-            code = self._settle(line, [money], currency, record=False)
+            code = self._quiet_settle(line, money, currency)
             if code:
                 self._skipped_value[code] = self._skipped_value.get(code, Decimal(0)) \
                     + money.amount
@@ -224,9 +224,16 @@ class Collector:
         self.skip(line, "total row", text)
         money = as_money(amount)
         if money.amount is not None:
-            code = self._settle(line, [money], currency, record=False)
+            code = self._quiet_settle(line, money, currency)
             if code:
                 self._stated.append((code, money.amount, label, line))
+
+    def _quiet_settle(self, line: int, money: Money, currency: str | None) -> str | None:
+        """The currency of a value kept only for reconciliation (None if it cannot be told)."""
+        try:
+            return self._settle(line, [money], currency, record=False)
+        except CellError:
+            return None
 
     def cash(self, line: int, amount: Amount, *, currency: str | None = None,
              account: str = "", label: str = "cash", text: str = "") -> None:
