@@ -272,3 +272,21 @@ def test_utf16_tab_delimited_excel_unicode_text() -> None:
     result = import_bytes(text.encode("utf-16"), "unicode.txt")
     assert result.encoding == "utf-16"
     assert table(result) == [("NVDA", 4.0, 525.52, "USD", ""), ("AMD", 3.0, 304.86, "USD", "")]
+
+
+def test_ibkr_forex_balances_are_cash_and_never_counted_twice() -> None:
+    forex = import_file(BROKERS / "ibkr_activity_forex.csv")
+    assert forex.cash_by_currency() == {"EUR": 2890.5, "JPY": 320000.0, "USD": -112.4}
+    assert forex.statement_date == "2026-11-30"
+    both = import_file(BROKERS / "ibkr_activity_statement.csv")
+    assert both.cash_by_currency() == {"EUR": 1870.5, "USD": 10521.07}  # Cash Report only
+    assert sum("already counted as cash" in s["reason"] for s in both.skipped) == 2
+
+
+def test_same_symbol_in_two_accounts_stays_two_rows_and_lots_merge() -> None:
+    text = ("symbol,quantity,market_value,currency,account\nNVDA,10,1300,USD,Taxable\n"
+            "NVDA,5,650,USD,IRA\nNVDA,2,260,USD,Taxable\n")
+    result = import_bytes(text.encode(), "a.csv")
+    assert table(result) == [("NVDA", 12.0, 1560.0, "USD", "Taxable"),
+                             ("NVDA", 5.0, 650.0, "USD", "IRA")]
+    assert result.merged == ["NVDA"] and result.in_several_accounts == ["NVDA"]
