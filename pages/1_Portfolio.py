@@ -20,7 +20,7 @@ pv.show_flash()
 with st.container(border=True):
     import_view.upload_section(ctx.catalog)
 import_view.mapping_section(ctx.catalog)
-import_view.report_section(st.session_state.get(pv.REPORT))
+import_view.report_section(st.session_state.get(pv.REPORT), ctx.catalog)
 
 draft = pv.draft()
 st.subheader("Holdings")

@@ -72,8 +72,11 @@ class FakeYahooSession(requests.Session):
     """Answers Yahoo URLs from memory; never opens a socket."""
 
     def __init__(self, *, empty: set[str] | None = None, rate_limit: bool = False,
-                 slow: bool = False) -> None:
+                 slow: bool = False, search: dict[str, list[dict[str, Any]]] | None = None
+                 ) -> None:
         super().__init__()
+        self.search = search or {}
+        """``/v1/finance/search`` answers: query -> quotes (``symbol``, ``quoteType`` ...)."""
         self.empty = {s.upper() for s in (empty or set())}
         self.rate_limit = rate_limit
         self.slow = slow
@@ -110,6 +113,12 @@ class FakeYahooSession(requests.Session):
             else:
                 start, end = now - timedelta(days=7), now
             return _response(url, 200, json.dumps(chart_payload(symbol, start, end)))
+        if parts.path.endswith("/v1/finance/search"):
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            query.update({k: str(v) for k, v in params.items()})
+            quotes = self.search.get(query.get("q", ""), [])
+            return _response(url, 200, json.dumps({"quotes": quotes, "news": [], "count":
+                                                   len(quotes)}))
         if "/v10/finance/quoteSummary/" in parts.path:
             symbol = parts.path.rsplit("/", 1)[-1].upper()
             return _response(url, 404, json.dumps({"quoteSummary": {"result": None, "error": {

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     fsub = p.add_subparsers(dest="funds_command", metavar="ACTION")
     fsub.required = True
     imp = fsub.add_parser("import", help="import an issuer holdings CSV (iShares, VanEck, "
-                                         "Invesco, SPDR)")
+                                         "Invesco, SPDR, Global X)")
     imp.add_argument("file", metavar="FILE", help="the issuer's holdings file (CSV)")
     imp.add_argument("--fund", required=True, metavar="TICKER", help="fund ticker, e.g. SMH")
     imp.add_argument("--source", metavar="URL", help="holdings page the file came from "
@@ -31,8 +31,10 @@ def run_import(args: argparse.Namespace) -> int:
     target, doc = install_fund(fund, args.fund, file_name=str(args.file).rsplit("/", 1)[-1],
                                source=args.source, name=args.name, home=args.home)
     summary = {"fund": doc["id"], "layout": fund.layout, "as_of": doc["as_of"],
+               "fund_in_file": fund.fund_ticker or fund.fund_name,
                "constituents": len(fund.constituents), "weight_covered": fund.total_weight,
-               "skipped": fund.skipped, "path": str(target)}
+               "file_weight": fund.file_weight, "skipped": fund.skipped,
+               "notes": fund.notes, "warnings": fund.warnings, "path": str(target)}
     if args.format == "json":
         print_json(summary)
         return 0
@@ -40,4 +42,8 @@ def run_import(args: argparse.Namespace) -> int:
           f"{doc['as_of']}), {fund.total_weight:.1%} of the fund -> {target}")
     if fund.skipped:
         print(f"skipped (cash, derivatives, zero weight): {', '.join(fund.skipped[:10])}")
+    for note in fund.notes:
+        print(f"note: {note}")
+    for warning in fund.warnings:
+        print(f"WARNING: {warning}")
     return 0

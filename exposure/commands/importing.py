@@ -1,8 +1,12 @@
 """``exposure import``: read a broker export, print the import report, optionally save YAML.
 
 Output shapes (scripts rely on them): ``--format json`` prints one object with ``holdings``
-(``symbol``, ``quantity``, ``market_value``, ``currency``, ``account``, ``raw_symbol``),
-``cash``, ``skipped`` (``row``, ``reason``), ``unknown``, ``format`` and ``warnings``.
+(``symbol``, ``name``, ``quantity``, ``market_value``, ``currency``, ``statement_price``,
+``statement_date``, ``account``, ``raw_symbol``), ``cash``, ``skipped`` (``row``,
+``reason``), ``unknown``, ``format``, ``statement_date``, ``file_total`` and
+``skipped_value`` (per currency), ``ambiguous`` (cells whose currency needs ``--currency``),
+``rows`` (where every record went), ``isins`` and ``warnings``
+(:meth:`~exposure.holdings.importers.ImportResult.to_json`).
 A file that cannot be imported exits with code 2 and one line on stderr.
 """
 
@@ -16,7 +20,7 @@ from exposure.commands.common import add_home_option, print_json, print_table
 from exposure.errors import DataFileError, ImportFormatError
 from exposure.holdings.importers import FORMAT_LABELS, ImportResult, import_file, save_preset
 from exposure.holdings.importers.mapping import locate
-from exposure.holdings.importers.sniff import read_document
+from exposure.holdings.importers.pipeline import ImportOptions, load_document
 from exposure.holdings.portfolio import portfolio_to_yaml
 from exposure.yamlio import atomic_write_bytes
 
@@ -40,6 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--save-preset", metavar="NAME",
                    help="save --map as a named preset that auto-detect uses next time")
     p.add_argument("--name", metavar="NAME", help="portfolio name for --out (default: file stem)")
+    p.add_argument("--currency", metavar="CODE|MARK=CODE,...",
+                   help="currency of values the file leaves open: '$', '¥', 'kr' or "
+                        "unlabelled numbers, e.g. --currency CAD or --currency '$=USD,¥=JPY'")
+    p.add_argument("--sheet", metavar="NAME|N",
+                   help="workbook sheet to read (XLSX/XLS/ODS; default: the first with a "
+                        "known layout)")
+    p.add_argument("--lookup-isins", action="store_true",
+                   help="look ISINs missing from the bundled map up on Yahoo (online; "
+                        "answers cached in the workspace)")
     add_home_option(p)
     p.set_defaults(func=run)
 
@@ -63,11 +76,17 @@ def run(args: argparse.Namespace) -> int:
     mapping = parse_map(args.map) if args.map else None
     if args.save_preset and mapping is None:
         raise ImportFormatError("--save-preset needs --map")
+    resolver = None
+    if args.lookup_isins:
+        from exposure.market.isin_lookup import IsinLookup
+
+        resolver = IsinLookup(args.home)
+    options = ImportOptions(currency=args.currency, sheet=args.sheet, isin_resolver=resolver)
     result = import_file(args.file, mapping=mapping, home=args.home,
-                         catalog=_catalog(args.home))
+                         catalog=_catalog(args.home), options=options)
     saved = None
     if args.save_preset and mapping is not None:
-        doc = read_document(Path(args.file).read_bytes(), args.file)
+        doc = load_document(Path(args.file).read_bytes(), args.file, args.sheet)
         header_index, _cols = locate(doc, mapping)
         saved = save_preset(args.save_preset, mapping, doc.rows[header_index], args.home)
     written: Path | None = None
@@ -98,17 +117,35 @@ def _catalog(home: str | None) -> Catalog | None:
 
 def _print_report(result: ImportResult) -> None:
     label = FORMAT_LABELS.get(result.format, result.format)
-    print(f"format: {label} ({result.encoding}); {len(result.holdings)} holdings, "
+    sheet = f", sheet {result.sheet!r}" if result.sheet else ""
+    acct = result.accounting
+    print(f"format: {label} ({result.encoding}{sheet}); {len(result.holdings)} holdings, "
           f"{len(result.cash)} cash lines, {len(result.skipped)} rows skipped")
+    print(f"rows: {result.data_rows} data rows = {acct['holding_rows']} holding rows + "
+          f"{acct['cash_rows']} cash + {acct['skipped_rows']} skipped; "
+          f"{sum(acct['layout'].values())} header/layout lines")
+    if result.statement_date:
+        print(f"values as of {result.statement_date} ({result.statement_date_source})")
     if len(result.holdings):
         print_table(result.holdings[["symbol", "quantity", "market_value", "currency",
-                                     "account"]],
-                    {"quantity": ",.4g", "market_value": ",.2f"})
+                                     "statement_price", "account"]],
+                    {"quantity": ",.4g", "market_value": ",.2f", "statement_price": ",.4f"})
     for c in result.cash:
         print(f"cash: {c['amount']:,.2f} {c['currency']} ({c['label']}"
               + (f", {c['account']}" if c["account"] else "") + ")")
+    if result.file_total:
+        print("file total: " + ", ".join(f"{v:,.2f} {k}" for k, v in result.file_total.items())
+              + f" ({result.file_total_basis})")
+    if result.skipped_value:
+        print("value of skipped rows: " + ", ".join(f"{v:,.2f} {k}"
+                                                    for k, v in result.skipped_value.items()))
     if result.merged:
-        print(f"merged across rows/accounts: {', '.join(result.merged)}")
+        print(f"merged rows within an account: {', '.join(result.merged)}")
+    if result.in_several_accounts:
+        print(f"held in several accounts (kept apart): {', '.join(result.in_several_accounts)}")
+    for a in result.ambiguous:
+        print(f"ambiguous currency line {a['row']}, column '{a['column']}': {a['text']} "
+              f"({' or '.join(a['candidates'][:4])} ...): use --currency")
     for s in result.skipped:
         print(f"skipped line {s['row']}: {s['reason']}")
     if result.unknown:

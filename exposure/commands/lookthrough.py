@@ -34,9 +34,11 @@ def _path(p: dict[str, Any]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     args.look_through = True
-    result, _, _ = book_from_args(args, second_order=args.second_order)
+    result, catalog, _ = book_from_args(args, second_order=args.second_order)
     portfolio = result.portfolio
     ents = result.entities
+    listed = {f: catalog.funds[f.upper()].listed_weight for f in result.funds.coverage
+              if f.upper() in catalog.funds}
     if args.format == "json":
         print_json({
             "portfolio_name": portfolio.name,
@@ -45,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "coverage": result.coverage_lookthrough,
             "coverage_without_lookthrough": result.coverage_direct,
             "fund_coverage": result.funds.coverage,
+            "fund_listed_weight": listed,
             "entities": [
                 {"entity": r.entity, "name": r.name, "direct_usd": r.direct_usd,
                  "indirect_usd": r.indirect_usd, "fund_usd": r.fund_usd,
@@ -69,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
           f"profiles (direct or looked through); {result.coverage_direct:.1%} without "
           "look-through")
     for fund, cov in result.funds.coverage.items():
-        print(f"  {fund}: {cov:.1%} of the fund looked through, the rest at the segment default")
+        files = f"its constituents file lists {listed[fund]:.1%} of the fund; " \
+            if fund in listed else ""
+        print(f"  {fund}: {files}{cov:.1%} of the fund looked through to company profiles, "
+              "the rest at the segment default")
     if result.links.scaled:
         print(f"contract shares scaled to 100% of revenue for: {', '.join(result.links.scaled)}")
     return 0

@@ -56,6 +56,15 @@ GOOGLE_EXCHANGE_SUFFIX: dict[str, str] = {
 }
 """Google Finance ``EXCHANGE:`` prefix -> Yahoo suffix (note: Google ``TSE`` is Toronto)."""
 
+SUFFIX_CURRENCY: dict[str, str] = {
+    ".AS": "EUR", ".DE": "EUR", ".F": "EUR", ".PA": "EUR", ".BR": "EUR", ".MI": "EUR",
+    ".MC": "EUR", ".HE": "EUR", ".VI": "EUR", ".LS": "EUR", ".IR": "EUR", ".L": "GBP",
+    ".SW": "CHF", ".ST": "SEK", ".OL": "NOK", ".CO": "DKK", ".HK": "HKD", ".T": "JPY",
+    ".TO": "CAD", ".V": "CAD", ".AX": "AUD", ".TW": "TWD", ".TWO": "TWD", ".KS": "KRW",
+    ".KQ": "KRW", ".SI": "SGD", ".NS": "INR", ".SS": "CNY", ".SZ": "CNY",
+}
+"""Yahoo suffix -> the venue's trading currency (London quotes in pence, GBp, on Yahoo)."""
+
 CASH_SYMBOLS = frozenset({
     "CASH", "SPAXX", "FZFXX", "FDRXX", "FCASH", "SPRXX", "FZDXX", "VMFXX", "VMMXX",
     "SWVXX", "SNVXX", "SNSXX", "CASH & CASH INVESTMENTS", "CASH & MONEY MARKET",
@@ -134,6 +143,9 @@ def _share_class(text: str) -> str:
     return f"{base}-{cls}"
 
 
+_PLAIN = re.compile(r"^[A-Z]{1,5}$")
+
+
 def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
     """Normalise one broker symbol to Yahoo form, or say why it is not a listed security.
 
@@ -141,6 +153,8 @@ def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
     codes leave the symbol without a suffix.
     """
     original = raw if isinstance(raw, str) else str(raw)
+    if exchange is None and _PLAIN.match(original) and original not in CASH_SYMBOLS:
+        return SymbolInfo(original, "listed", original)  # the common case, e.g. NVDA
     if has_hidden_characters(original):
         return SymbolInfo("", "rejected", original,
                           "symbol contains invisible or non-ASCII look-alike characters")
@@ -174,6 +188,12 @@ def classify_symbol(raw: str, *, exchange: str | None = None) -> SymbolInfo:
             why += " (bond, CD or description text?)"
         return SymbolInfo("", "rejected", original, why)
     return SymbolInfo(upper, "listed", original)
+
+
+def listing_currency(symbol: str) -> str | None:
+    """The trading currency implied by a Yahoo symbol's venue suffix (None without one)."""
+    match = _SUFFIXED.match(symbol.upper())
+    return SUFFIX_CURRENCY.get(f".{match.group(2)}") if match else None
 
 
 def yahoo_symbol(raw: str, *, exchange: str | None = None) -> str | None:

@@ -108,6 +108,11 @@ def _yfinance(home: str | Path | None) -> ModuleType:
         return yf
 
 
+def yfinance_module(home: str | Path | None = None) -> ModuleType:
+    """yfinance, imported on first use with its caches in the workspace (see above)."""
+    return _yfinance(home)
+
+
 # ---- shape normalisation -----------------------------------------------------------------
 
 def closes_from_download(raw: pd.DataFrame | None, tickers: Sequence[str]) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from exposure.holdings.importers import MAX_IMPORT_BYTES
 from exposure.lookthrough.fund_import import parse_holdings
 from exposure.lookthrough.fund_store import install_fund
 from exposure.ui.auth import current_user
+from exposure.ui.portfolio_view import plain
 
-LAYOUTS = "iShares, VanEck, Invesco or SPDR"
+LAYOUTS = "iShares, VanEck, Invesco, SPDR or Global X"
 
 
 def fund_import_section() -> None:
@@ -45,3 +46,7 @@ def fund_import_section() -> None:
                        f"({fund.layout} layout, {fund.total_weight:.0%} of the fund, as of "
                        f"{doc['as_of']}) saved to your workspace ({path.name}). Turn on "
                        "Look-through in the sidebar to use it.")
+            for note in fund.notes:
+                st.caption(plain(note))
+            for warning in fund.warnings:
+                st.warning(plain(warning), icon=":material/warning:")

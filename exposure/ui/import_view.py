@@ -20,6 +20,7 @@ from exposure.holdings.importers import (
     FORMAT_LABELS,
     MAPPING_FIELDS,
     MAX_IMPORT_BYTES,
+    ImportOptions,
     ImportResult,
     Preview,
     import_bytes,
@@ -31,9 +32,11 @@ from exposure.ui import portfolio_view as pv
 from exposure.ui.auth import current_user
 from exposure.ui.portfolio_view import plain
 
-UPLOAD_TYPES = ["csv", "txt", "tsv", "yaml", "yml"]
+UPLOAD_TYPES = ["csv", "txt", "tsv", "yaml", "yml", "xlsx", "xlsm", "xls", "ods"]
 UPLOAD_KEY = "pf_upload"
 LAST_UPLOAD = "pf_last_upload"  # {"sig": str, "error": str | None}
+SOURCE = "pf_source"  # {"data": bytes, "name": str}: the last imported file, for re-imports
+LEAVE_OPEN = "(leave open)"
 MAPPING = "pf_mapping"  # {"data": bytes, "name": str, "preview": Preview} for unrecognised files
 NONE = "(none)"
 FIELD_LABELS = {"symbol": "Symbol", "quantity": "Quantity", "market_value": "Market value",
@@ -56,8 +59,10 @@ def upload_section(catalog: Catalog) -> None:
         "Broker export (CSV) or portfolio YAML", type=UPLOAD_TYPES, key=UPLOAD_KEY,
         max_upload_size=math.ceil(MAX_IMPORT_BYTES / 1_048_576),
         help="Fidelity, Charles Schwab, Vanguard, Interactive Brokers (statement or Flex), "
-             "Robinhood, E*TRADE, a generic CSV (symbol + quantity or value) or this app's "
-             "YAML. Other layouts: map the columns once and save the mapping as a preset.")
+             "Robinhood and Trading 212 histories (replayed), E*TRADE, DEGIRO, German depot "
+             "exports, a generic CSV (symbol or ISIN + quantity or value) or this app's YAML; "
+             "any of them also as XLSX, XLS or ODS. Other layouts: map the columns once and "
+             "save the mapping as a preset.")
     if uploaded is None:
         return
     label = safe_label(uploaded.name)
@@ -80,14 +85,15 @@ def upload_section(catalog: Catalog) -> None:
                  icon=":material/error:")
 
 
-def process_upload(data: bytes, label: str, catalog: Catalog) -> str | None:
+def process_upload(data: bytes, label: str, catalog: Catalog,
+                   options: ImportOptions | None = None) -> str | None:
     """Import ``data``; on success it becomes the draft. Returns the error line, if any.
 
     A file no format recognises opens the column mapping instead of failing.
     """
     st.session_state.pop(MAPPING, None)
     try:
-        result = import_bytes(data, label, catalog=catalog)
+        result = import_bytes(data, label, catalog=catalog, options=options)
     except ImportFormatError as exc:
         if "format not recognised" in str(exc):
             try:
@@ -101,11 +107,12 @@ def process_upload(data: bytes, label: str, catalog: Catalog) -> str | None:
         return _line(exc)
     except ExposureError as exc:
         return _line(exc)
+    st.session_state[SOURCE] = {"data": data, "name": label}
     pv.replace_draft(result.to_portfolio(_stem(label)), report=result)
     return None
 
 
-def report_section(result: ImportResult | None) -> None:
+def report_section(result: ImportResult | None, catalog: Catalog | None = None) -> None:
     """The import report of the last successful import."""
     if result is None:
         return
@@ -116,16 +123,23 @@ def report_section(result: ImportResult | None) -> None:
         source = f" of {plain(result.source)}" if result.source else ""
         st.markdown(f"**Import report**{source} (the table below) · format: {plain(fmt)} · "
                     f"encoding {plain(result.encoding)}")
+        acct = result.accounting
         c = st.columns(5)
-        c[0].metric("Holdings recognised", len(result.holdings))
-        c[1].metric("Merged", len(result.merged), help="Symbols combined from several rows "
-                    "or accounts (accounts kept).")
-        c[2].metric("Cash lines", len(result.cash), help="Cash per currency: " + ", ".join(
+        c[0].metric("Data rows", result.data_rows, help="Every data row of the file is a "
+                    "holding row, a cash row or a skipped row (with its reason).")
+        c[1].metric("Holding rows", acct["holding_rows"],
+                    help=f"{len(result.holdings)} holdings (rows of one symbol in one account "
+                    "are combined; accounts are kept apart).")
+        c[2].metric("Cash rows", acct["cash_rows"], help="Cash per currency: " + ", ".join(
             f"{cur} {amount:,.2f}" for cur, amount in result.cash_by_currency().items()))
-        c[3].metric("Rows skipped", len(result.skipped))
+        c[3].metric("Rows skipped", acct["skipped_rows"])
         c[4].metric("Not in the catalog", len(result.unknown))
+        st.caption(_summary_line(result))
         if result.merged:
-            st.caption("Merged across rows/accounts: " + plain(", ".join(result.merged)))
+            st.caption("Rows combined within an account: " + plain(", ".join(result.merged)))
+        if result.in_several_accounts:
+            st.caption("Held in several accounts (kept apart): "
+                       + plain(", ".join(result.in_several_accounts)))
         if result.unknown:
             st.caption("Not in the catalog (imported; classify them below): "
                        + plain(", ".join(result.unknown)))
@@ -139,6 +153,57 @@ def report_section(result: ImportResult | None) -> None:
                              hide_index=True, width="stretch", key="pf_skipped_table")
         for warning in result.warnings:
             st.warning(plain(warning), icon=":material/warning:")
+    currency_section(result, catalog)
+
+
+def _summary_line(result: ImportResult) -> str:
+    """Rows that add up, the values' date and the file's own total (plain text, escaped)."""
+    acct = result.accounting
+    parts = [f"{result.data_rows} data rows = {acct['holding_rows']} holding + "
+             f"{acct['cash_rows']} cash + {acct['skipped_rows']} skipped "
+             f"({sum(acct['layout'].values())} header/layout lines)"]
+    if result.statement_date:
+        source = "from the file" if result.statement_date_source == "file" else \
+            "the import day: the file carries no date"
+        parts.append(f"values as of {result.statement_date} ({source})")
+    if result.file_total:
+        parts.append("file total " + ", ".join(f"{v:,.2f} {k}"
+                                                for k, v in result.file_total.items()))
+    if result.sheet:
+        parts.append(f"sheet {result.sheet}")
+    return plain(" · ".join(parts))
+
+
+def currency_section(result: ImportResult, catalog: Catalog | None) -> None:
+    """The user's choice for value cells whose currency mark is ambiguous ($, ¥, kr)."""
+    source = st.session_state.get(SOURCE)
+    if not result.ambiguous or not source or catalog is None:
+        return
+    marks: dict[str, list[str]] = {}
+    for cell in result.ambiguous:
+        marks.setdefault(cell["mark"], cell["candidates"])
+    with st.container(border=True):
+        st.markdown("**Which currency are these values in?**")
+        st.caption("The file writes these values with a mark several currencies share; they "
+                   "are not used until you choose (nothing is guessed).")
+        st.dataframe(pd.DataFrame(result.ambiguous, columns=["row", "column", "text"]),
+                     hide_index=True, width="stretch", key="pf_ambiguous_table")
+        choices: dict[str, str] = {}
+        cols = st.columns(max(1, len(marks)))
+        for i, (mark, candidates) in enumerate(marks.items()):
+            pick = cols[i].selectbox(f"'{mark}' means", [LEAVE_OPEN, *candidates],
+                                     key=f"pf_cur_{pv.version()}_{i}")
+            if pick and pick != LEAVE_OPEN:
+                choices[mark] = pick
+        if st.button("Import again with these currencies", key="pf_cur_apply",
+                     disabled=not choices):
+            choice = ",".join(f"{m}={c}" for m, c in choices.items())
+            error = process_upload(source["data"], source["name"], catalog,
+                                   ImportOptions(currency=choice))
+            if error:
+                st.error(f"Not imported: {error}. The portfolio in use is unchanged.")
+            else:
+                st.rerun()
 
 
 def mapping_section(catalog: Catalog) -> None:

@@ -40,3 +40,16 @@ def test_a_file_that_is_not_a_holdings_file_changes_nothing(home: Path) -> None:
     assert any(e.value.startswith("Fund not added") for e in at.error)
     assert not (home / "funds").exists() or not any((home / "funds").iterdir())
     assert load_catalog(home=home).origin["fund:SMH"] == "bundled"
+
+
+def test_a_file_of_another_fund_is_refused_naming_both(home: Path) -> None:
+    at = _add_fund((FIXTURES / "funds" / "spdr_xlk.csv").read_bytes(), "SMH")
+    message = next(e.value for e in at.error if e.value.startswith("Fund not added"))
+    assert "XLK" in message and "SMH" in message
+    assert load_catalog(home=home).origin["fund:SMH"] == "bundled"
+
+
+def test_a_partial_file_is_added_with_a_loud_warning(home: Path) -> None:
+    at = _add_fund((FIXTURES / "funds" / "invesco_qqq.csv").read_bytes(), "QQQ")
+    assert any(s.value.startswith("QQQ:") for s in at.success)
+    assert any("sum to only 44" in w.value.replace("\\", "") for w in at.warning)

@@ -76,18 +76,22 @@ def at() -> AppTest:
 
 
 EXPECTED = {
-    "fidelity_positions.csv": ("Fidelity", 5),
+    "fidelity_positions.csv": ("Fidelity", 6),
     "schwab_positions.csv": ("Schwab", 4),
-    "schwab_all_accounts.csv": ("Schwab", 2),
-    "vanguard_ofxdownload.csv": ("Vanguard", 3),
+    "schwab_all_accounts.csv": ("Schwab", 3),
+    "vanguard_ofxdownload.csv": ("Vanguard", 4),
     "ibkr_activity_statement.csv": ("Interactive Brokers", 7),
-    "ibkr_flex_positions.csv": ("Interactive Brokers", 4),
+    "ibkr_flex_positions.csv": ("Interactive Brokers", 5),
     "ibkr_flex_envelope.csv": ("Interactive Brokers", 2),
     "robinhood_activity.csv": ("Robinhood", 2),
     "etrade_portfoliodownload.csv": ("E*TRADE", None),
     "generic_holdings.csv": ("", None),
     "degiro_like_semicolon.csv": ("", 3),
     "portfolio.yaml": ("", None),
+    "degiro_portfolio_en.csv": ("DEGIRO", 5),
+    "trading212_history.csv": ("Trading 212", 4),
+    "depot_de_ing.csv": ("German depot", 4),
+    "generic_currencies.csv": ("", 8),
 }
 
 
@@ -98,9 +102,12 @@ def test_each_broker_fixture_imports_with_a_report(at: AppTest, fixture: str) ->
     assert errors(at) == []
     report = next(m.value for m in at.markdown if m.value.startswith("**Import report**"))
     assert label.replace("*", "\\*") in report
-    metrics = metric_values(at)
-    holdings = int(metrics["Holdings recognised"])
-    assert holdings == len(at.data_editor[0].value) > 0
+    metrics = {k: int(v.replace(",", "")) for k, v in metric_values(at).items()
+               if k in ("Data rows", "Holding rows", "Cash rows", "Rows skipped")}
+    assert metrics["Data rows"] == metrics["Holding rows"] + metrics["Cash rows"] \
+        + metrics["Rows skipped"]
+    holdings = len(at.data_editor[0].value)
+    assert holdings > 0
     if count is not None:
         assert holdings == count
     assert in_use(at) == SAMPLE_NAME  # importing fills the editor, not the portfolio in use
@@ -247,7 +254,7 @@ def test_save_then_reload_from_the_store(at: AppTest, home: Path) -> None:
     at.button(key="pf_save").click().run()
     assert errors(at) == []
     assert any("version 1" in s.value for s in at.success)
-    assert len(load_saved("Fidelity book").holdings) == 5
+    assert len(load_saved("Fidelity book").holdings) == 6  # NVDA in two accounts stays two rows
     assert in_use(at) == SAMPLE_NAME  # saving is not using
     at.button(key="pf_save").click().run()  # the same draft again: builds on version 1
     assert any("version 2" in s.value for s in at.success)
@@ -334,3 +341,49 @@ def test_download_payloads_reimport_and_neutralise_formulas() -> None:
     bad.loc[1, "market_value"] = -5.0
     assert candidate_from(base, bad, "Book", cash_table(base)) == (None, "holdings: row 2, column "
                                                         "'market_value': must not be negative")
+
+
+def test_ambiguous_currency_is_chosen_on_the_page(at: AppTest) -> None:
+    upload(at, "sheet.csv", (BROKERS / "generic_currencies.csv").read_bytes())
+    assert errors(at) == []
+    table = at.data_editor[0].value.set_index("symbol")
+    assert pd.isna(table.loc["8035.T", "market_value"]) and pd.isna(table.loc["NVDA",
+                                                                              "market_value"])
+    assert any("Which currency are these values in?" in m for m in all_markdown(at))
+    boxes = [s for s in at.selectbox if (s.key or "").startswith("pf_cur_")]
+    assert [b.label for b in boxes] == ["'¥' means", "'$' means"]
+    boxes[0].select("JPY")
+    boxes[1].select("USD")
+    at.run()
+    at.button(key="pf_cur_apply").click().run()
+    assert errors(at) == []
+    table = at.data_editor[0].value.set_index("symbol")
+    assert table.loc["8035.T", ["market_value", "currency"]].tolist() == [3121000.0, "JPY"]
+    assert table.loc["NVDA", ["market_value", "currency"]].tolist() == [5255.2, "USD"]
+    assert not any("Which currency are these values in?" in m for m in all_markdown(at))
+
+
+def test_report_states_the_date_and_the_files_total(at: AppTest) -> None:
+    upload(at, "schwab.csv", (BROKERS / "schwab_positions.csv").read_bytes())
+    text = " ".join(all_markdown(at)).replace("\\", "")
+    assert "8 data rows = 4 holding + 2 cash + 2 skipped" in text
+    assert "values as of 2025-05-04 (from the file)" in text
+    assert "file total 254,924.27 USD" in text
+
+
+def test_workbook_upload_imports(at: AppTest) -> None:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["Symbol", "Quantity", "Market Value", "Currency"], ["NVDA", 4, 525.52, "USD"]):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    at.file_uploader(key="pf_upload").set_value(
+        ("book.xlsx", buf.getvalue(),
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert errors(at) == []
+    assert editor_symbols(at) == ["NVDA"]

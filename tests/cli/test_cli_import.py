@@ -30,10 +30,14 @@ def test_json_output_has_holdings_cash_skipped_unknown(home: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["format"] == "fidelity"
-    nvda = next(h for h in doc["holdings"] if h["symbol"] == "NVDA")
-    assert nvda == {"symbol": "NVDA", "quantity": 52.5, "market_value": 6897.45,
-                    "currency": "USD", "account": "Individual (Z12345678);ROTH IRA (X98765432)",
-                    "raw_symbol": "NVDA"}
+    nvda = [h for h in doc["holdings"] if h["symbol"] == "NVDA"]
+    assert nvda[0] == {"symbol": "NVDA", "name": "NVIDIA", "quantity": 40.0,
+                       "market_value": 5255.20, "currency": "USD", "statement_price": 131.38,
+                       "statement_date": "2025-03-14", "account": "Individual (Z12345678)",
+                       "raw_symbol": "NVDA"}
+    assert [h["account"] for h in nvda] == ["Individual (Z12345678)", "ROTH IRA (X98765432)"]
+    assert doc["file_total"] == {"USD": 26481.52}
+    assert doc["skipped_value"] == {"USD": -735.0}
     assert {c["label"] for c in doc["cash"]} == {"SPAXX**", "FZFXX**"}
     assert {"row": 7, "reason": "pending activity (not a position)"} in doc["skipped"]
     assert isinstance(doc["unknown"], list)
@@ -72,7 +76,7 @@ def test_out_writes_a_portfolio_yaml_and_keeps_the_previous_version(home: Path,
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "pf.yaml.prev").read_text().startswith("name: old")
     portfolio = load_portfolio(out)
-    assert list(portfolio.holdings["symbol"]) == ["NVDA", "VGT", "VTI"]
+    assert list(portfolio.holdings["symbol"]) == ["NVDA", "VGT", "VTI", "NVDA"]
     assert portfolio.cash_by_currency()["USD"] == pytest.approx(1520.33)
 
 
@@ -112,3 +116,44 @@ def test_malformed_map_exits_2(home: Path) -> None:
     proc = run_cli(str(BROKERS / "custom_bank.csv"), "--map", "symbol", home=home)
     assert proc.returncode == 2
     assert "FIELD=COLUMN" in proc.stderr
+
+
+def test_currency_option_settles_ambiguous_marks(home: Path) -> None:
+    path = str(BROKERS / "generic_currencies.csv")
+    plain = json.loads(run_cli(path, "--format", "json", home=home).stdout)
+    assert [a["text"] for a in plain["ambiguous"]] == ["¥3,121,000", "$5,255.20"]
+    chosen = run_cli(path, "--format", "json", "--currency", "¥=JPY,$=USD", home=home)
+    doc = json.loads(chosen.stdout)
+    assert doc["ambiguous"] == [] and doc["file_total"]["JPY"] == 3121000.0
+    bad = run_cli(path, "--currency", "EURO", home=home)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "EURO" in bad.stderr
+
+
+def test_sheet_option_reads_a_workbook(home: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    ws = wb.create_sheet("Depot")
+    for row in (["symbol", "quantity", "market_value", "currency"], ["NVDA", 4, 525.52, "USD"]):
+        ws.append(row)
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    doc = json.loads(run_cli(str(book), "--format", "json", "--sheet", "Depot",
+                             home=home).stdout)
+    assert doc["sheet"] == "Depot" and doc["holdings"][0]["market_value"] == 525.52
+    missing = run_cli(str(book), "--sheet", "Nope", home=home)
+    assert missing.returncode == 2 and "no sheet 'Nope'" in missing.stderr
+
+
+def test_text_report_adds_up_rows_and_states_the_date(home: Path) -> None:
+    out = run_cli(str(BROKERS / "schwab_positions.csv"), home=home).stdout
+    assert "rows: 8 data rows = 4 holding rows + 2 cash + 2 skipped" in out
+    assert "values as of 2025-05-04 (file)" in out
+    assert "file total: 254,924.27 USD (stated in the file" in out
+
+
+def test_transaction_history_exits_2_with_one_line(home: Path) -> None:
+    proc = run_cli(str(BROKERS / "hostile" / "fidelity_history.csv"), home=home)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "transaction history" in proc.stderr

@@ -34,9 +34,10 @@ def reasons(result: ImportResult) -> list[str]:
 
 EXPECTED: dict[str, tuple[str, list[Row], list[tuple[str, str, float]]]] = {
     "fidelity_positions.csv": ("fidelity", [
-        ("NVDA", 52.5, 6897.45, "USD", "Individual (Z12345678);ROTH IRA (X98765432)"),
+        ("NVDA", 40.0, 5255.20, "USD", "Individual (Z12345678)"),
         ("BRK-B", 10.0, 4762.20, "USD", "Individual (Z12345678)"),
         ("TSM", 25.0, 4478.50, "USD", "Individual (Z12345678)"),
+        ("NVDA", 12.5, 1642.25, "USD", "ROTH IRA (X98765432)"),
         ("AMD", 30.0, 3048.60, "USD", "ROTH IRA (X98765432)"),
         ("31617E745", 210.442, 4878.05, "USD", "ACME 401K PLAN (84-12345)"),
     ], [("SPAXX**", "USD", 2841.17), ("FZFXX**", "USD", 310.55)]),
@@ -47,14 +48,16 @@ EXPECTED: dict[str, tuple[str, list[Row], list[tuple[str, str, float]]]] = {
         ("ASML", 20.0, 14102.20, "USD", "Individual ...123"),
     ], [("SWVXX", "USD", 5000.0), ("Cash & Cash Investments", "USD", 48612.77)]),
     "schwab_all_accounts.csv": ("schwab", [
-        ("AMD", 60.0, 4929.0, "USD", "Individual ...123;Roth IRA ...456"),
+        ("AMD", 50.0, 4107.5, "USD", "Individual ...123"),
         ("MU", 40.0, 2388.0, "USD", "Individual ...123"),
+        ("AMD", 10.0, 821.5, "USD", "Roth IRA ...456"),
     ], [("Cash & Cash Investments", "USD", 2611.40),
         ("Cash & Cash Investments", "USD", 244.60)]),
     "vanguard_ofxdownload.csv": ("vanguard", [
-        ("NVDA", 30.0, 3941.40, "USD", "12345678;87654321"),
+        ("NVDA", 25.0, 3284.50, "USD", "12345678"),
         ("VGT", 14.2351, 8723.27, "USD", "12345678"),
         ("VTI", 30.0, 8736.0, "USD", "87654321"),
+        ("NVDA", 5.0, 656.90, "USD", "87654321"),
     ], [("VMFXX", "USD", 1520.33)]),
     "ibkr_activity_statement.csv": ("ibkr-statement", [
         ("ASML.AS", 12.0, 8067.60, "EUR", "U1234567"),
@@ -66,9 +69,10 @@ EXPECTED: dict[str, tuple[str, list[Row], list[tuple[str, str, float]]]] = {
         ("NVDA", 150.0, 19707.0, "USD", "U1234567"),
     ], [("Ending Cash", "EUR", 1870.5), ("Ending Cash", "USD", 10521.07)]),
     "ibkr_flex_positions.csv": ("ibkr-flex", [
-        ("NVDA", 170.0, 22334.6, "USD", "U1234567;U7654321"),
+        ("NVDA", 150.0, 19707.0, "USD", "U1234567"),
         ("ASML.AS", 12.0, 8067.6, "EUR", "U1234567"),
         ("9988.HK", 400.0, 52840.0, "HKD", "U1234567"),
+        ("NVDA", 20.0, 2627.6, "USD", "U7654321"),
         ("TSM", 30.0, 5374.2, "USD", "U7654321"),
     ], []),
     "ibkr_flex_envelope.csv": ("ibkr-flex", [
@@ -86,11 +90,12 @@ EXPECTED: dict[str, tuple[str, list[Row], list[tuple[str, str, float]]]] = {
         ("ARM", 35.0, 4203.85, "USD", "Individual Brokerage -4821"),
     ], [("CASH", "USD", 7096.82)]),
     "generic_holdings.csv": ("generic", [
-        ("NVDA", 50.0, 6569.0, "USD", "Brokerage;IRA"),
+        ("NVDA", 40.0, 5255.2, "USD", "Brokerage"),
         ("AMD", 30.0, 3048.6, "USD", "Brokerage"),
         ("2330.TW", 1000.0, 1045000.0, "TWD", "Taiwan"),
         ("0700.HK", 100.0, 40260.0, "HKD", "HK"),
         ("BRK-B", 5.0, 2381.1, "USD", "IRA"),
+        ("NVDA", 10.0, 1313.8, "USD", "IRA"),
     ], [("CASH", "USD", 1500.0)]),
     "degiro_like_semicolon.csv": ("generic", [
         ("ASML.AS", 12.0, 8067.6, "EUR", "Depot 1"),
@@ -201,7 +206,7 @@ def test_fidelity_pending_activity_and_option_are_reported_not_imported() -> Non
     result = import_file(BROKERS / "fidelity_positions.csv")
     assert "pending activity (not a position)" in reasons(result)
     assert "option contract: options are not imported" in reasons(result)
-    assert "NVDA" in result.merged
+    assert "NVDA" in result.in_several_accounts and result.merged == []
     assert not (result.holdings["symbol"] == "PENDING").any()
 
 
@@ -240,8 +245,9 @@ def test_to_portfolio_keeps_cash_in_every_currency() -> None:
 def test_to_json_has_the_documented_shape() -> None:
     doc = import_file(BROKERS / "robinhood_activity.csv").to_json()
     assert {"holdings", "cash", "skipped", "unknown", "format", "warnings"} <= set(doc)
-    assert set(doc["holdings"][0]) == {"symbol", "quantity", "market_value", "currency",
-                                       "account", "raw_symbol"}
+    assert {"symbol", "quantity", "market_value", "currency", "statement_price",
+            "statement_date", "account", "raw_symbol"} <= set(doc["holdings"][0])
+    assert {"file_total", "skipped_value", "ambiguous", "rows", "statement_date"} <= set(doc)
     assert doc["holdings"][0]["market_value"] is None
     assert set(doc["skipped"][0]) == {"row", "reason"}
 
@@ -266,3 +272,21 @@ def test_utf16_tab_delimited_excel_unicode_text() -> None:
     result = import_bytes(text.encode("utf-16"), "unicode.txt")
     assert result.encoding == "utf-16"
     assert table(result) == [("NVDA", 4.0, 525.52, "USD", ""), ("AMD", 3.0, 304.86, "USD", "")]
+
+
+def test_ibkr_forex_balances_are_cash_and_never_counted_twice() -> None:
+    forex = import_file(BROKERS / "ibkr_activity_forex.csv")
+    assert forex.cash_by_currency() == {"EUR": 2890.5, "JPY": 320000.0, "USD": -112.4}
+    assert forex.statement_date == "2026-11-30"
+    both = import_file(BROKERS / "ibkr_activity_statement.csv")
+    assert both.cash_by_currency() == {"EUR": 1870.5, "USD": 10521.07}  # Cash Report only
+    assert sum("already counted as cash" in s["reason"] for s in both.skipped) == 2
+
+
+def test_same_symbol_in_two_accounts_stays_two_rows_and_lots_merge() -> None:
+    text = ("symbol,quantity,market_value,currency,account\nNVDA,10,1300,USD,Taxable\n"
+            "NVDA,5,650,USD,IRA\nNVDA,2,260,USD,Taxable\n")
+    result = import_bytes(text.encode(), "a.csv")
+    assert table(result) == [("NVDA", 12.0, 1560.0, "USD", "Taxable"),
+                             ("NVDA", 5.0, 650.0, "USD", "IRA")]
+    assert result.merged == ["NVDA"] and result.in_several_accounts == ["NVDA"]

@@ -171,9 +171,25 @@ def test_import_under_warnings_as_errors_in_a_subprocess(tmp_path: Path) -> None
     assert proc.stdout.startswith("clean:")
 
 
-def test_too_many_rows_is_refused_naming_the_row() -> None:
+def test_too_many_rows_is_refused_naming_the_row_and_the_limits() -> None:
+    from exposure.holdings.importers.sniff import LAYOUT_ALLOWANCE, MAX_IMPORT_ROWS
+
+    data = b"symbol,quantity\n" + b"NVDA,1\n" * (MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE + 5)
+    limit = MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE + 1
+    with pytest.raises(ImportFormatError, match=rf"row {limit}: more than 100,000 rows "
+                       r"\(the import limit, with 20 MB"):
+        import_bytes(data, "rows.csv")
+
+
+def test_a_file_at_the_row_limit_is_accepted() -> None:
     from exposure.holdings.importers.sniff import MAX_IMPORT_ROWS
 
-    data = b"symbol,quantity\n" + b"NVDA,1\n" * (MAX_IMPORT_ROWS + 5)
-    with pytest.raises(ImportFormatError, match=rf"row {MAX_IMPORT_ROWS + 1}: more than"):
-        import_bytes(data, "rows.csv")
+    data = b"symbol,quantity\n" + b"NVDA,1\n" * MAX_IMPORT_ROWS
+    result = import_bytes(data, "rows.csv")
+    assert result.accounting["holding_rows"] == MAX_IMPORT_ROWS
+    assert len(result.holdings) == 1 and result.merged == ["NVDA"]
+
+
+def test_odd_quote_count_from_an_inch_mark_is_not_an_error() -> None:
+    text = 'symbol,name,quantity\nNVDA,Monitor 27" stand,4\nAMD,AMD,3\n'
+    assert list(import_bytes(text.encode(), "q.csv").holdings["symbol"]) == ["NVDA", "AMD"]

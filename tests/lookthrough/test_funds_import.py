@@ -72,3 +72,94 @@ def test_cli_import_of_a_broken_file_exits_2_and_writes_nothing(home: Path, tmp_
     assert main(["funds", "import", str(bad), "--fund", "SMH", "--home", str(home)]) == 2
     assert "holdings table" in capsys.readouterr().err
     assert not (home / "funds" / "SMH.yaml").exists()
+
+
+# ---- issue 11: the file is the fund named, tickers checked, weights read right ----------
+
+def test_file_naming_another_fund_is_refused_with_both_named(home: Path, capsys) -> None:
+    code = main(["funds", "import", str(FUNDS / "spdr_xlk.csv"), "--fund", "SMH",
+                 "--home", str(home)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "XLK" in err and "SMH" in err
+    assert not (home / "funds" / "SMH.yaml").exists()
+
+
+def test_fund_name_on_the_first_line_is_checked_too(home: Path, capsys) -> None:
+    assert main(["funds", "import", str(FUNDS / "vaneck_smh.csv"), "--fund", "SOXX",
+                 "--home", str(home)]) == 2
+    assert "'VanEck Semiconductor ETF' (SMH), not SOXX" in capsys.readouterr().err
+    assert main(["funds", "import", str(FUNDS / "vaneck_smh.csv"), "--fund", "SMH",
+                 "--home", str(home)]) == 0
+
+
+@pytest.mark.parametrize(("name", "ticker", "fund_name"), [
+    ("spdr_xlk.csv", "XLK", "The Technology Select Sector SPDR® Fund"),
+    ("invesco_qqq.csv", "QQQ", None),
+    ("ishares_soxx.csv", None, "iShares Semiconductor ETF"),
+    ("globalx_botz.csv", None, "Global X Robotics & Artificial Intelligence ETF"),
+])
+def test_fund_identity_read_from_the_file(name: str, ticker: str | None,
+                                          fund_name: str | None) -> None:
+    fund = read_holdings_file(FUNDS / name)
+    assert fund.fund_ticker == ticker and fund.fund_name == fund_name
+
+
+def test_global_x_layout_with_bloomberg_exchange_codes() -> None:
+    fund = read_holdings_file(FUNDS / "globalx_botz.csv")
+    assert fund.layout == "globalx" and fund.as_of == date(2026, 11, 21)
+    assert [c["symbol"] for c in fund.constituents] == ["NVDA", "ISRG", "ABBN.SW", "6954.T",
+                                                        "6861.T"]
+    assert fund.file_weight == pytest.approx(1.0)
+    assert any("OTHER EQUITY" in s for s in fund.skipped)
+
+
+def test_fraction_weights_are_detected_and_class_shares_normalised() -> None:
+    fund = read_holdings_file(FUNDS / "spdr_fractions_classes.csv")
+    weights = {c["symbol"]: c["weight"] for c in fund.constituents}
+    assert weights == {"BRK-B": pytest.approx(0.1236), "BF-B": pytest.approx(0.0021),
+                       "JPM": pytest.approx(0.1032), "V": pytest.approx(0.0785)}
+    assert any("fractions" in n for n in fund.notes)
+    assert fund.warnings == []  # the file sums to 100%
+
+
+@pytest.mark.parametrize(("raw", "yahoo"), [
+    ("BRKB", "BRK-B"), ("BFB", "BF-B"), ("BRK.B", "BRK-B"), ("BRK/B", "BRK-B"),
+    ("BRK B", "BRK-B"), ("NVDA US", "NVDA"), ("700 HK", "0700.HK"), ("ASML NA", "ASML.AS"),
+    ("8035 JT", "8035.T"),
+])
+def test_issuer_spellings_become_yahoo_tickers(raw: str, yahoo: str) -> None:
+    assert normalise_ticker(raw) == yahoo
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("hostile/formula_ticker.csv", "formula text"),
+    ("hostile/negative_weight.csv", "is negative"),
+    ("hostile/over_100.csv", "above 100%"),
+])
+def test_hostile_fund_files_are_refused_naming_the_problem(name: str, message: str) -> None:
+    with pytest.raises(ImportFormatError, match=message):
+        read_holdings_file(FUNDS / name)
+
+
+def test_partial_file_imports_with_a_loud_warning(home: Path, capsys) -> None:
+    assert main(["funds", "import", str(FUNDS / "invesco_qqq.csv"), "--fund", "QQQ",
+                 "--home", str(home)]) == 0
+    assert "WARNING: the file's weights sum to only 44.6%" in capsys.readouterr().out
+    doc = load_catalog(home=home).funds["QQQ"]
+    assert any("sum to only 44.6%" in n for n in doc.notes)
+
+
+def test_lookthrough_reports_the_files_listed_weight(home: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    assert main(["funds", "import", str(FUNDS / "globalx_botz.csv"), "--fund", "BOTZ",
+                 "--home", str(home)]) == 0
+    book = tmp_path / "book.yaml"
+    book.write_text("name: b\nholdings:\n  - {symbol: BOTZ, kind: fund, market_value: 1000}\n")
+    capsys.readouterr()
+    assert main(["lookthrough", "--portfolio", str(book), "--format", "json",
+                 "--home", str(home)]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["fund_listed_weight"]["BOTZ"] == pytest.approx(0.3866)

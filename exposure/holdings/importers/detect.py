@@ -6,6 +6,8 @@ from __future__ import annotations
 from types import ModuleType
 
 from exposure.holdings.importers import (
+    degiro,
+    depot_de,
     etrade,
     fidelity,
     generic,
@@ -13,15 +15,18 @@ from exposure.holdings.importers import (
     ibkr_statement,
     robinhood,
     schwab,
+    trading212,
     vanguard,
 )
 from exposure.holdings.importers.presets import Preset
 from exposure.holdings.importers.sniff import Document
 
 BROKER_FORMATS: tuple[ModuleType, ...] = (
-    ibkr_statement, ibkr_flex, robinhood, schwab, fidelity, vanguard, etrade,
+    ibkr_statement, ibkr_flex, robinhood, trading212, schwab, fidelity, vanguard, etrade,
+    degiro, depot_de,
 )
-"""Format modules with ``FORMAT_ID``, ``LABEL``, ``DECIMAL_COMMA``, ``detect``, ``parse``."""
+"""Format modules with ``FORMAT_ID``, ``LABEL``, ``DECIMAL_COMMA``, ``detect``, ``parse``
+(and optionally ``DEFAULT_CURRENCY``: the broker's currency for ``$`` and unmarked values)."""
 
 ALL_FORMATS: tuple[ModuleType, ...] = (*BROKER_FORMATS, generic)
 

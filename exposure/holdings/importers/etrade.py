@@ -28,12 +28,14 @@ code search map the same ``Symbol`` / ``Last Price $`` / ``Quantity`` / ``Price 
 from __future__ import annotations
 
 from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.dates import parse_date
 from exposure.holdings.importers.headers import cell, find_header, has_columns
 from exposure.holdings.importers.sniff import Document
 
 FORMAT_ID = "etrade"
 LABEL = "E*TRADE PortfolioDownload"
 DECIMAL_COMMA = False
+DEFAULT_CURRENCY = "USD"
 
 ALIASES = {
     "symbol": ["symbol"],
@@ -62,23 +64,30 @@ def parse(doc: Document, out: Collector) -> None:
         return
     start, cols = found
     account = _account(doc, start)
+    for i in range(start):
+        if any(doc.rows[i]):
+            out.layout(doc.line(i), "account summary (preamble)")
+    out.layout(doc.line(start), "header")
     for i in range(start + 1, len(doc.rows)):
         row, line, text = doc.rows[i], doc.line(i), doc.raw_text(i)
         if not any(row):
             continue
         symbol = cell(row, cols, "symbol")
-        if symbol.upper() == "TOTAL":
-            out.skip(line, "total row", text)
-            continue
         lone_cell = len([c for c in row if c]) == 1 and symbol.upper() != "CASH"
         if symbol.lower().startswith("generated at") or lone_cell:
-            out.skip(line, "footer text", text)
+            out.set_date(parse_date(text))
+            out.layout(line, "footer")
             continue
         with out.row(line, text):
-            value = out.number(cell(row, cols, "value"), "Value $")
+            value = out.money(cell(row, cols, "value"), "Value $")
+            if symbol.upper() == "TOTAL":
+                out.total(line, value, label="TOTAL", text=text)
+                continue
             if symbol.upper() == "CASH":
                 out.cash(line, value, account=account, label="CASH", text=text)
                 continue
             out.position(line, symbol,
                          quantity=out.quantity(cell(row, cols, "quantity"), "Quantity"),
-                         market_value=value, account=account, text=text)
+                         market_value=value,
+                         price=out.money(cell(row, cols, "price"), "Last Price $"),
+                         account=account, text=text)

@@ -22,12 +22,14 @@ same header and the ``SPAXX``/``FCASH``/"Pending activity" rules)::
 from __future__ import annotations
 
 from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.dates import parse_date
 from exposure.holdings.importers.headers import cell, find_header
 from exposure.holdings.importers.sniff import Document
 
 FORMAT_ID = "fidelity"
 LABEL = "Fidelity positions"
 DECIMAL_COMMA = False
+DEFAULT_CURRENCY = "USD"
 
 ALIASES = {
     "account_number": ["account number"],
@@ -57,6 +59,9 @@ def parse(doc: Document, out: Collector) -> None:
     if found is None:
         return
     start, cols = found
+    for i in range(start):
+        out.layout(doc.line(i), "preamble")
+    out.layout(doc.line(start), "header")
     width = max(cols.values()) + 1
     footer = False
     for i in range(start + 1, len(doc.rows)):
@@ -66,7 +71,9 @@ def parse(doc: Document, out: Collector) -> None:
             continue
         if footer or len(row) < width:
             footer = True
-            out.skip(line, "footer / disclaimer text", text)
+            if "date downloaded" in text.lower():
+                out.set_date(parse_date(text))
+            out.layout(line, "footer (disclaimer, download date)")
             continue
         with out.row(line, text):
             symbol = cell(row, cols, "symbol")
@@ -74,16 +81,18 @@ def parse(doc: Document, out: Collector) -> None:
             account_name = cell(row, cols, "account_name")
             account = f"{account_name} ({number})" if account_name and number \
                 else account_name or number
+            value = out.money(cell(row, cols, "value"), "Current Value")
             if symbol.lower().startswith("pending activ") or \
                     number.lower().startswith("pending activ"):
-                out.skip(line, "pending activity (not a position)", text)
+                out.skip(line, "pending activity (not a position)", text, value=value)
                 continue
             description = cell(row, cols, "description")
-            value = out.number(cell(row, cols, "value"), "Current Value")
             if "held in money market" in description.lower() or \
                     "held in fcash" in description.lower():
                 out.cash(line, value, account=account, label=symbol or description, text=text)
                 continue
             out.position(line, symbol, quantity=out.quantity(cell(row, cols, "quantity"),
                                                              "Quantity"),
-                         market_value=value, account=account, name=description, text=text)
+                         market_value=value, price=out.money(cell(row, cols, "price"),
+                                                             "Last Price"),
+                         account=account, name=description, text=text)

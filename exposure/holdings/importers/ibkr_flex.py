@@ -13,12 +13,14 @@ Positions field list matches tfiala/ibkr-flex-statement-rs README), all cells qu
   positions; other sections are ignored);
 * ``LevelOfDetail`` ``SUMMARY`` vs ``LOT``: lots would double count, so only summary rows
   are read when the column is present;
-* without the envelope the header may repeat once per account.
+* without the envelope the header may repeat once per account;
+* ``ReportDate`` (``yyyymmdd``) dates each row's ``MarkPrice`` and ``PositionValue``.
 """
 
 from __future__ import annotations
 
 from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.dates import parse_date
 from exposure.holdings.importers.headers import cell, column_map, norm
 from exposure.holdings.importers.sniff import Document
 
@@ -37,6 +39,7 @@ ALIASES = {
     "value": ["positionvalue"],
     "price": ["markprice"],
     "detail": ["levelofdetail"],
+    "report_date": ["reportdate", "date"],
 }
 _FLEX_MARKERS = {"clientaccountid", "conid", "assetclass", "currencyprimary",
                  "listingexchange", "positionvalue", "markprice", "levelofdetail"}
@@ -78,30 +81,42 @@ def parse(doc: Document, out: Collector) -> None:
         env = _strip_envelope(row)
         if env is not None:
             kind, body = env
-        elif row[0] in _ENVELOPE or (row[0] in ("HEADER", "DATA") and len(row) > 1):
-            continue  # envelope markers and other sections (trades, cash ...)
+        elif row[0] in _ENVELOPE:
+            out.layout(line, "Flex envelope line")
+            continue
+        elif row[0] in ("HEADER", "DATA") and len(row) > 1:
+            out.layout(line, f"Flex section '{row[1][:10]}' (not positions)")
+            continue
         else:
             kind, body = ("HEADER" if _is_header(row) else "DATA"), row
         if kind == "HEADER":
             if body != header:
                 header, cols = body, column_map(body, ALIASES)
+            out.layout(line, "header")
             continue
         if not cols:
+            out.layout(line, "line before the positions header")
             continue
         if cell(body, cols, "detail").upper() == "LOT":
             lots += 1
-            continue
-        asset_class = cell(body, cols, "asset_class").upper()
-        if asset_class not in _EQUITY_CLASSES:
-            out.skip(line, f"asset class '{asset_class}': only stocks are imported", text)
+            out.layout(line, "LOT detail (its SUMMARY row holds the position)")
             continue
         with out.row(line, text):
+            currency = cell(body, cols, "currency") or None
+            value = out.money(cell(body, cols, "value"), "PositionValue")
+            asset_class = cell(body, cols, "asset_class").upper()
+            if asset_class not in _EQUITY_CLASSES:
+                out.skip(line, f"asset class '{asset_class}': only stocks are imported", text,
+                         value=value, currency=currency)
+                continue
+            report = parse_date(cell(body, cols, "report_date"))
             out.position(line, cell(body, cols, "symbol"),
                          quantity=out.quantity(cell(body, cols, "quantity"), "Quantity"),
-                         market_value=out.number(cell(body, cols, "value"), "PositionValue"),
-                         currency=cell(body, cols, "currency") or "USD",
-                         account=cell(body, cols, "account"),
+                         market_value=value, price=out.money(cell(body, cols, "price"),
+                                                             "MarkPrice"),
+                         currency=currency, account=cell(body, cols, "account"),
                          name=cell(body, cols, "description"),
-                         exchange=cell(body, cols, "exchange") or None, text=text)
+                         exchange=cell(body, cols, "exchange") or None,
+                         as_of=report.isoformat() if report else "", text=text)
     if lots:
         out.warn(f"{lots} LOT rows ignored (SUMMARY rows hold the positions)")

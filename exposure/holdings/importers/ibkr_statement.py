@@ -21,12 +21,17 @@ described in slmyers/portfolio_tracker ``docs/ibkr_csv_module.md``)::
   ``Financial Instrument Information`` (``SEHK`` -> ``.HK`` zero-padded, ``TSE`` ->
   Toronto ``.TO``, ``AEB`` -> ``.AS`` ...);
 * ``BRK B`` with a space; numeric HK/JP symbols (``700``, ``8035``);
-* ``Cash Report`` ``Ending Cash`` per currency becomes cash.
+* ``Cash Report`` ``Ending Cash`` per currency becomes cash; ``Forex Balances`` (one line
+  per currency held: ``Forex Balances,Data,Forex,<base>,<currency>,<quantity>,...``) become
+  cash for every currency the Cash Report does not already give (never counted twice);
+* the statement date is the end of ``Statement,Data,Period`` (``January 1, 2025 - March 14,
+  2025``); every other section is reported as layout (information, not holdings).
 """
 
 from __future__ import annotations
 
 from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.dates import last_date
 from exposure.holdings.importers.headers import cell, column_map
 from exposure.holdings.importers.sniff import Document
 
@@ -43,7 +48,10 @@ ALIASES = {
     "quantity": ["quantity"],
     "value": ["value"],
     "mult": ["mult"],
+    "price": ["close price"],
 }
+_FOREX = {"category": ["asset category", "asset class"], "currency": ["currency"],
+          "description": ["description"], "quantity": ["quantity"]}
 _INSTRUMENT = {"category": ["asset category"], "symbol": ["symbol"],
                "exchange": ["listing exch"], "description": ["description"]}
 
@@ -80,53 +88,116 @@ def _account(doc: Document) -> str:
     return ""
 
 
+def _statement_date(doc: Document, out: Collector) -> None:
+    for row in doc.rows:
+        if len(row) >= 4 and row[0] == "Statement" and row[1] == "Data" and \
+                row[2] in ("Period", "Date"):
+            out.set_date(last_date(row[3]))
+            return
+
+
+def _cash_report(doc: Document, out: Collector, account: str) -> set[str]:
+    """Ending cash per currency from the Cash Report; returns the currencies found."""
+    cols: dict[str, int] = {}
+    found: set[str] = set()
+    for i, row in enumerate(doc.rows):
+        if len(row) < 3 or row[0].lower() != "cash report":
+            continue
+        line, text, kind, body = doc.line(i), doc.raw_text(i), row[1], row[2:]
+        if kind == "Header":
+            cols = column_map(body, {"label": ["currency summary"], "currency": ["currency"],
+                                     "total": ["total"]})
+            out.layout(line, "header")
+            continue
+        currency = cell(body, cols, "currency")
+        if kind != "Data" or not cols or "summary" in currency.lower():
+            out.layout(line, "cash report in the base currency (summary)")
+            continue
+        if cell(body, cols, "label") != "Ending Cash":
+            out.layout(line, "cash report detail (starting cash, flows)")
+            continue
+        with out.row(line, text):
+            out.cash(line, out.money(cell(body, cols, "total"), "Total"), currency=currency,
+                     account=account, label="Ending Cash", text=text)
+            found.add(currency.upper())
+    return found
+
+
+def _forex_balances(doc: Document, out: Collector, account: str, counted: set[str]) -> None:
+    """Forex Balances: one line per currency held (``Description`` = the currency)."""
+    cols: dict[str, int] = {}
+    for i, row in enumerate(doc.rows):
+        if len(row) < 3 or row[0].lower() != "forex balances":
+            continue
+        line, text, kind, body = doc.line(i), doc.raw_text(i), row[1], row[2:]
+        if kind == "Header":
+            cols = column_map(body, _FOREX)
+            out.layout(line, "header")
+            continue
+        if kind in ("Total", "SubTotal") or cell(body, cols, "category").lower() == "total":
+            out.skip(line, "total row", text)
+            continue
+        currency = cell(body, cols, "description").upper() or \
+            cell(body, cols, "currency").upper()
+        if currency in counted:
+            out.skip(line, f"forex balance {currency}: already counted as cash in the Cash "
+                     "Report", text)
+            continue
+        with out.row(line, text):
+            out.cash(line, out.number(cell(body, cols, "quantity"), "Quantity"),
+                     currency=currency, account=account, label="Forex balance", text=text)
+
+
 def parse(doc: Document, out: Collector) -> None:
     exchanges, names = _instruments(doc)
     account = _account(doc)
+    _statement_date(doc, out)
+    counted = _cash_report(doc, out, account)
+    _forex_balances(doc, out, account, counted)
     cols: dict[str, int] = {}
     lots = 0
-    cash_cols: dict[str, int] = {}
     for i, row in enumerate(doc.rows):
-        if len(row) < 3:
+        if not any(row):
             continue
         line, text = doc.line(i), doc.raw_text(i)
+        if len(row) < 3:
+            out.layout(line, "short line outside any section")
+            continue
         section, kind, body = row[0].lower(), row[1], row[2:]
-        if section == "cash report":
-            if kind == "Header":
-                cash_cols = column_map(body, {"label": ["currency summary"],
-                                              "currency": ["currency"], "total": ["total"]})
-            elif kind == "Data" and cash_cols and cell(body, cash_cols, "label") == "Ending Cash":
-                currency = cell(body, cash_cols, "currency")
-                if currency and "summary" not in currency.lower():
-                    with out.row(line, text):
-                        out.cash(line, out.number(cell(body, cash_cols, "total"), "Total"),
-                                 currency=currency, account=account, label="Ending Cash",
-                                 text=text)
+        if section in ("cash report", "forex balances"):
             continue
         if section not in POSITION_SECTIONS:
+            out.layout(line, f"section '{row[0][:40]}' (not holdings)")
             continue
         if kind == "Header":
             cols = column_map(body, ALIASES)
+            out.layout(line, "header")
             continue
         if kind in ("Total", "SubTotal"):
             out.skip(line, "total row", text)
             continue
         if kind != "Data" or not cols:
+            out.layout(line, f"'{kind[:20]}' line of Open Positions")
             continue
         discriminator = cell(body, cols, "discriminator").lower()
         if discriminator == "lot":
             lots += 1
-            continue
-        category = cell(body, cols, "category")
-        if category.lower() not in ("stocks", "stock", "etfs", "funds"):
-            out.skip(line, f"asset category '{category}': only stocks are imported", text)
+            out.layout(line, "lot detail (its summary row holds the position)")
             continue
         with out.row(line, text):
+            currency = cell(body, cols, "currency") or None
+            value = out.money(cell(body, cols, "value"), "Value")
+            category = cell(body, cols, "category")
+            if category.lower() not in ("stocks", "stock", "etfs", "funds"):
+                out.skip(line, f"asset category '{category}': only stocks are imported", text,
+                         value=value, currency=currency)
+                continue
             symbol = cell(body, cols, "symbol")
             out.position(line, symbol,
                          quantity=out.quantity(cell(body, cols, "quantity"), "Quantity"),
-                         market_value=out.number(cell(body, cols, "value"), "Value"),
-                         currency=cell(body, cols, "currency") or "USD", account=account,
+                         market_value=value,
+                         price=out.money(cell(body, cols, "price"), "Close Price"),
+                         currency=currency, account=account,
                          name=names.get(symbol, ""), exchange=exchanges.get(symbol) or None,
                          text=text)
     if lots:

@@ -3,7 +3,9 @@
 ==========================  ==========  ==========================================
 text                        value       note
 ==========================  ==========  ==========================================
-``$1,234.56``               1234.56     currency symbols / codes stripped
+``$1,234.56``               1234.56     mark ``$`` kept: USD, CAD, AUD ... (ambiguous)
+``NT$1,045,000`` ``€3.925,80``  1045000   mark kept: TWD, EUR (see :func:`parse_money`)
+``USD 1,234`` ``1.234,56 EUR``  1234      ISO code before or after the number
 ``-$0.10`` ``+$979.38``     -0.10 979.38  sign before or after the symbol
 ``($3,027.50)``             -3027.50    accounting negative
 ``5-``                      -5          trailing minus (mainframe style)
@@ -22,17 +24,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from exposure.holdings.importers.currencies import (
+    AMBIGUOUS_SYMBOLS,
+    PREFIX,
+    SUFFIX,
+    is_currency_code,
+    symbol_currencies,
+)
+
 PLACEHOLDERS = frozenset({
-    "", "-", "--", "---", "n/a", "na", "#n/a", "#value!", "#ref!", "#div/0!", "none", "null",
-    "nan", "incomplete", "not available", "unavailable", "—", "–",
+    "", "-", "--", "---", "n/a", "na", "#n/a", "#value!", "#ref!", "#div/0!", "#name?",
+    "#num!", "#null!", "none", "null", "nan", "incomplete", "not available", "unavailable",
+    "—", "–",
 })
 """Cell texts that mean "no value" (compared lower-case)."""
 
-_CURRENCY_WORDS = re.compile(
-    r"^(?:[A-Z]{3}\s+)|(?:\s+[A-Z]{3})$|^(?:NT|HK|US|C|CA|A|AU|S|NZ|R)\$|[$€£¥₩₹₣]|\bCHF\b",
-)
 _US = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d*\.?\d+$|^\d+\.$")
 _EU = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d*)?$|^\d*,?\d+$|^\d+,$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
@@ -43,54 +52,135 @@ class NumberFormatError(ValueError):
     """A cell that should hold a number holds something else (message says what)."""
 
 
-def _strip_decoration(text: str) -> tuple[str, bool, bool]:
-    """Remove currency marks, signs and percent; return (digits, negative, percent)."""
+@dataclass(frozen=True)
+class Money:
+    """A parsed money cell: the amount and the currency mark written next to it.
+
+    ``mark`` is the symbol or code as written (``"€"``, ``"$"``, ``"USD"``; ``""`` for a bare
+    number); ``currencies`` what the mark can mean: one code for ``€``, several for ``$``.
+    """
+
+    amount: Decimal | None
+    mark: str = ""
+    currencies: tuple[str, ...] = ()
+    column: str = field(default="", compare=False)
+    """Where the cell came from (set by the importer, for messages)."""
+    text: str = field(default="", compare=False)
+
+    @property
+    def currency(self) -> str | None:
+        """The currency when the mark names exactly one, else None."""
+        return self.currencies[0] if len(self.currencies) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        """True for ``$``, ``¥``, ``kr``: a mark shared by several currencies."""
+        return len(self.currencies) > 1
+
+
+def _peel_mark(s: str, pattern: re.Pattern[str], marks: list[str]) -> str:
+    """Remove one currency mark at the start (``PREFIX``) or end (``SUFFIX``) of ``s``."""
+    m = pattern.search(s)
+    if not m:
+        return s
+    mark = m.group("code") or m.group("sym")
+    if m.group("code") and not is_currency_code(mark):
+        return s  # three letters that are no currency: leave them, the number check fails
+    marks.append(mark.upper() if m.group("code") else mark)
+    return (s[: m.start()] + s[m.end():]).strip()
+
+
+def _strip_decoration(text: str) -> tuple[str, bool, list[str]]:
+    """Remove currency marks, signs, brackets and percent; return (digits, negative, marks)."""
     s = text.strip()
     negative = False
-    if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    percent = s.endswith("%")
-    if percent:
-        s = s[:-1].strip()
+    marks: list[str] = []
     signs = 0
-    for _ in range(3):  # signs and symbols can nest: -$0.10, $-0.10, +$979.38, USD -5
-        s = _CURRENCY_WORDS.sub("", s.upper()).strip()
-        if s.startswith(("-", "−")):
+    for _ in range(5):  # signs and marks nest: -$0.10, $-0.10, +$979.38, (€ 5), USD -5, 5 EUR-
+        before = s
+        if s.startswith("(") and s.endswith(")"):
+            negative, s = not negative, s[1:-1].strip()
+        if s.endswith("%"):
+            s = s[:-1].strip()
+        s = _peel_mark(s, PREFIX, marks)
+        s = _peel_mark(s, SUFFIX, marks)
+        if s.startswith(("-", "\u2212")):
             negative, s, signs = not negative, s[1:].strip(), signs + 1
         elif s.startswith("+"):
             s, signs = s[1:].strip(), signs + 1
         elif s.endswith("-") and len(s) > 1:
             negative, s, signs = not negative, s[:-1].strip(), signs + 1
-        else:
+        if s == before:
             break
     if signs > 1 and s:
         raise NumberFormatError(f"{text.strip()!r} has more than one sign")
-    return s, negative, percent
+    return s, negative, marks
 
 
-def parse_decimal(text: object, *, decimal_comma: bool = False) -> Decimal | None:
-    """Parse one cell; None for empty/placeholder cells.
+def _marks_currencies(text: str, marks: list[str]) -> tuple[str, tuple[str, ...]]:
+    """Combine the marks of one cell (``US$ 5 USD`` is fine, ``$ 5 EUR`` is not)."""
+    if not marks:
+        return "", ()
+    options: tuple[str, ...] | None = None
+    for mark in marks:
+        these = symbol_currencies(mark)
+        options = these if options is None else tuple(c for c in options if c in these)
+    if not options:
+        raise NumberFormatError(f"{text.strip()!r} names two different currencies")
+    return " ".join(dict.fromkeys(marks)), options
 
-    Raises :class:`NumberFormatError` for text that is not a finite number under the file's
-    decimal convention (``decimal_comma``): e.g. ``121,67`` in a file that uses ``.``.
+
+_FAST_US = re.compile(r"^(-?)(\$?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
+_FAST_EU = re.compile(r"^(-?)()(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)$")
+_DOLLAR = AMBIGUOUS_SYMBOLS["$"]
+
+
+def _fast(raw: str, decimal_comma: bool, column: str) -> Money | None:
+    """The common shapes (``1234.5``, ``$1,234.56``, ``-12``) without the general parser."""
+    m = (_FAST_EU if decimal_comma else _FAST_US).match(raw)
+    if m is None:
+        return None
+    body = m.group(3).replace(".", "").replace(",", ".") if decimal_comma \
+        else m.group(3).replace(",", "")
+    value = Decimal(body)
+    if m.group(1):
+        value = -value
+    if m.group(2):
+        return Money(value, "$", _DOLLAR, column, raw)
+    return Money(value, "", (), column, raw)
+
+
+def parse_money(text: object, *, decimal_comma: bool = False, column: str = "") -> Money:
+    """Parse one cell into an amount and the currency written with it.
+
+    Placeholders (``--``, ``N/A``, ``#N/A``, ``NaN``, empty) give ``Money(None)``. Raises
+    :class:`NumberFormatError` for text that is not a finite number under the file's decimal
+    convention (``decimal_comma``), e.g. ``121,67`` in a file that uses ``.``, or a cell
+    naming two currencies.
     """
     if text is None:
-        return None
-    if isinstance(text, int | float):
+        return Money(None)
+    if isinstance(text, bool):
+        raise NumberFormatError(f"{text!r} is not a number")
+    if isinstance(text, int | float | Decimal):
         if isinstance(text, float) and math.isnan(text):
-            return None
-        if isinstance(text, float) and not math.isfinite(text):
+            return Money(None)
+        if isinstance(text, float | Decimal) and not math.isfinite(float(text)):
             raise NumberFormatError(f"{text!r} is not a finite number")
-        return Decimal(str(text))
+        return Money(Decimal(str(text)), column=column)
     raw = str(text)
+    fast = _fast(raw, decimal_comma, column)
+    if fast is not None:
+        return fast
     if raw.strip().lower() in PLACEHOLDERS:
-        return None
-    if any(ch in raw for ch in "∞") or raw.strip().lower().lstrip("+-") in ("inf", "infinity"):
+        return Money(None)
+    if "\u221e" in raw or raw.strip().lower().lstrip("+-") in ("inf", "infinity"):
         raise NumberFormatError(f"{raw.strip()!r} is not a finite number")
-    body, negative, _percent = _strip_decoration(raw)
+    body, negative, marks = _strip_decoration(raw)
     body = _SPACES.sub("", body)
+    mark, currencies = _marks_currencies(raw, marks)
     if body.lower() in PLACEHOLDERS:
-        return None
+        return Money(None, mark, currencies, column, raw.strip())
     exp = _EXP.match(body)
     if exp:
         value = Decimal(body)
@@ -108,7 +198,12 @@ def parse_decimal(text: object, *, decimal_comma: bool = False) -> Decimal | Non
             raise NumberFormatError(f"{raw.strip()!r} is not a finite number")
     except (InvalidOperation, OverflowError):
         raise NumberFormatError(f"{raw.strip()!r} is not a finite number") from None
-    return -value if negative else value
+    return Money(-value if negative else value, mark, currencies, column, raw.strip())
+
+
+def parse_decimal(text: object, *, decimal_comma: bool = False) -> Decimal | None:
+    """The amount of :func:`parse_money` (the currency mark is read and dropped)."""
+    return parse_money(text, decimal_comma=decimal_comma).amount
 
 
 def parse_number(text: object, *, decimal_comma: bool = False) -> float | None:

@@ -30,11 +30,13 @@ from decimal import Decimal
 
 from exposure.holdings.importers.collect import CellError, Collector
 from exposure.holdings.importers.headers import cell, find_header
+from exposure.holdings.importers.replay import Instrument, Trade, replay
 from exposure.holdings.importers.sniff import Document
 
 FORMAT_ID = "robinhood"
 LABEL = "Robinhood activity report"
 DECIMAL_COMMA = False
+DEFAULT_CURRENCY = "USD"
 
 ALIASES = {
     "date": ["activity date"],
@@ -69,8 +71,11 @@ def parse(doc: Document, out: Collector) -> None:
     if found is None:
         return
     start, cols = found
-    events: list[tuple[date, int, int, str, Decimal, str]] = []
-    names: dict[str, str] = {}
+    for i in range(start):
+        out.layout(doc.line(i), "preamble")
+    out.layout(doc.line(start), "header")
+    trades: list[Trade] = []
+    instruments: dict[str, Instrument] = {}
     cash_events = 0
     for i in range(start + 1, len(doc.rows)):
         row, line, text = doc.rows[i], doc.line(i), doc.raw_text(i)
@@ -80,13 +85,18 @@ def parse(doc: Document, out: Collector) -> None:
         instrument = cell(row, cols, "instrument")
         when = _date(cell(row, cols, "date"))
         if when is None:
-            out.skip(line, "footer / disclaimer text" if not code else "no activity date", text)
+            if not code:
+                out.layout(line, "footer (disclaimer)")
+            else:
+                out.skip(line, "no activity date", text)
             continue
         if code in OPTION_CODES:
             out.skip(line, f"option transaction ({code}): options are not imported", text)
             continue
         if code not in SHARES_IN and code not in SHARES_OUT:
             cash_events += 1
+            out.skip(line, f"{code or 'blank code'}: cash event (dividend, transfer, interest "
+                     "...), not a position", text)
             continue
         if not instrument:
             out.skip(line, f"{code} without an instrument", text)
@@ -100,29 +110,11 @@ def parse(doc: Document, out: Collector) -> None:
             out.skip(line, f"{code} without a quantity", text)
             continue
         sign = Decimal(1) if code in SHARES_IN else Decimal(-1)
-        events.append((when, -i, line, instrument, sign * abs(qty), text))
+        trades.append(Trade(when, -i, line, instrument, sign * abs(qty)))
         description = cell(row, cols, "description").split("\n")[0].strip()
-        names.setdefault(instrument, description)
-
-    held: dict[str, Decimal] = {}
-    first_line: dict[str, int] = {}
-    for _when, _order, line, instrument, delta, _text in sorted(events):
-        held[instrument] = held.get(instrument, Decimal(0)) + delta
-        first_line.setdefault(instrument, line)
-    for instrument, quantity in held.items():
-        line = first_line[instrument]
-        if quantity < 0:
-            out.skip(line, f"{instrument}: replay gives {quantity} shares (sold more than the "
-                     "report shows bought; history incomplete)")
-            continue
-        if quantity == 0:
-            out.skip(line, f"{instrument}: position closed within the report (0 shares)")
-            continue
-        out.position(line, instrument, quantity=quantity, market_value=None,
-                     name=names.get(instrument, ""), account="Robinhood")
-    out.warn("Robinhood activity report: holdings were replayed from transactions; if the "
-             "report does not cover the account's whole history, quantities are wrong — "
-             "check them against the app")
+        instruments.setdefault(instrument, Instrument(instrument, currency="USD",
+                                                      name=description))
+    replay(trades, instruments, out, account="Robinhood", label="Robinhood activity report")
     if cash_events:
         out.warn(f"{cash_events} cash transactions (dividends, transfers, interest) were not "
                  "used; cash is not reconstructed from a partial history")

@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 
 from exposure.holdings.importers.collect import Collector
+from exposure.holdings.importers.dates import parse_date
 from exposure.holdings.importers.headers import cell, column_map
 from exposure.holdings.importers.sniff import Document
 
 FORMAT_ID = "schwab"
 LABEL = "Charles Schwab positions"
 DECIMAL_COMMA = False
+DEFAULT_CURRENCY = "USD"
 
 ALIASES = {
     "symbol": ["symbol"],
@@ -77,31 +79,35 @@ def parse(doc: Document, out: Collector) -> None:
         if title:
             label = title.group(1).strip()
             account = "" if label.upper() == "CUSTACCS" else label
+            out.set_date(parse_date(row[0].rsplit(",", 1)[-1]) or parse_date(row[0]))
+            out.layout(line, "title")
             continue
         header = _is_header(row)
         if header:
             cols = header
+            out.layout(line, "header")
             continue
         if len(filled) == 1 and row[0] and i + 1 < len(doc.rows) and _is_header(doc.rows[i + 1]):
             account = row[0]  # legacy: account name row before each section's header
+            out.layout(line, "account name")
             continue
         if cols is None:
             continue
         with out.row(line, text):
             symbol = cell(row, cols, "symbol")
             kind = cell(row, cols, "security_type").lower()
+            value = out.money(cell(row, cols, "value"), "Mkt Val (Market Value)")
             if symbol.lower() in _TOTALS:
-                out.skip(line, "total row", text)
+                out.total(line, value, label=symbol, text=text)
                 continue
-            value = out.number(cell(row, cols, "value"), "Mkt Val (Market Value)")
             if symbol.lower().startswith("cash & cash") or kind.startswith("cash"):
                 out.cash(line, value, account=account, label=symbol, text=text)
                 continue
             reason = next((r for k, r in _NON_EQUITY.items() if kind.startswith(k)), None)
             if reason:
-                out.skip(line, reason, text)
+                out.skip(line, reason, text, value=value)
                 continue
             out.position(line, symbol,
                          quantity=out.quantity(cell(row, cols, "quantity"), "Qty (Quantity)"),
-                         market_value=value, account=account,
-                         name=cell(row, cols, "description"), text=text)
+                         market_value=value, price=out.money(cell(row, cols, "price"), "Price"),
+                         account=account, name=cell(row, cols, "description"), text=text)

@@ -24,6 +24,7 @@ from exposure.holdings.importers.sniff import Document
 FORMAT_ID = "vanguard"
 LABEL = "Vanguard OfxDownload"
 DECIMAL_COMMA = False
+DEFAULT_CURRENCY = "USD"
 
 ALIASES = {
     "account": ["account number"],
@@ -45,6 +46,9 @@ def parse(doc: Document, out: Collector) -> None:
     if found is None:
         return
     start, cols = found
+    for i in range(start):
+        out.layout(doc.line(i), "preamble")
+    out.layout(doc.line(start), "header")
     transactions = 0
     in_holdings = True
     for i in range(start + 1, len(doc.rows)):
@@ -54,21 +58,26 @@ def parse(doc: Document, out: Collector) -> None:
             continue
         if has_columns(row, "trade date", "transaction type"):
             in_holdings = False
+            out.layout(line, "transactions table header")
             continue
         if not in_holdings:
             transactions += 1
+            out.skip(line, "transactions table (holdings come from the positions table)",
+                     text)
             continue
         with out.row(line, text):
             symbol = cell(row, cols, "symbol")
             name = cell(row, cols, "name")
-            value = out.number(cell(row, cols, "value"), "Total Value")
+            value = out.money(cell(row, cols, "value"), "Total Value")
             if not symbol:
-                out.skip(line, f"no symbol ({name[:40] or 'bond/CD?'}): not imported", text)
+                out.skip(line, f"no symbol ({name[:40] or 'bond/CD?'}): not imported", text,
+                         value=value)
                 continue
             out.position(line, symbol,
                          quantity=out.quantity(cell(row, cols, "quantity"), "Shares"),
-                         market_value=value, account=cell(row, cols, "account"), name=name,
-                         text=text)
+                         market_value=value,
+                         price=out.money(cell(row, cols, "price"), "Share Price"),
+                         account=cell(row, cols, "account"), name=name, text=text)
     if transactions:
         out.warn(f"the transactions table ({transactions} rows) was not read; holdings come "
                  "from the positions table")

@@ -44,4 +44,7 @@ def parse(text: str, name: str, encoding: str, catalog: Catalog | None = None) -
                              "amount": float(c.amount), "label": c.label or "cash"}
                             for c in portfolio.cash]
     return ImportResult(holdings=holdings, cash=cash, unknown=unknown, format=FORMAT_ID,
-                        encoding=encoding, source=name)
+                        encoding=encoding, source=name,
+                        accounting={"records": len(holdings) + len(cash), "layout": {},
+                                    "holding_rows": len(holdings), "cash_rows": len(cash),
+                                    "skipped_rows": 0})

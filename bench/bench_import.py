@@ -1,0 +1,99 @@
+"""Import benchmark: a generic holdings CSV of 100,000 rows, and the largest files accepted.
+
+Import limits are set by cost (issue 11): the bytes and rows a file may have so that it
+imports in well under 10 s on the project's 2-core machine. This prints, for a deterministic
+synthetic CSV (``np.random.default_rng(42)``; symbols, quantities, ``$`` values, a currency
+and account column; 100,000 data rows plus the header), the time and the peak Python memory
+(tracemalloc) of ``import_bytes``, and the same for an XLSX of 20,000 rows. Budget: the
+100,000-row CSV (the row limit) in under 10 s; see ``MAX_IMPORT_BYTES`` / ``MAX_IMPORT_ROWS``.
+Last line: ``RESULT rows=100000 import_s=.. peak_mb=.. bytes=.. xlsx_rows=20000 xlsx_s=..``.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exposure.holdings.importers import import_bytes  # noqa: E402
+from exposure.holdings.importers.pipeline import ImportOptions  # noqa: E402
+from exposure.holdings.importers.sniff import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS  # noqa: E402
+
+ROWS = 100_000
+XLSX_ROWS = 20_000
+
+
+def synthetic_rows(rows: int, seed: int = 42) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    out = [["Symbol", "Name", "Quantity", "Price", "Market Value", "Currency", "Account"]]
+    for i in range(rows):
+        sym = "".join(rng.choice(letters, size=4))
+        qty = int(rng.integers(1, 5_000))
+        price = round(float(rng.uniform(1, 900)), 2)
+        out.append([sym, f"Company {i}", str(qty), f"{price:.2f}", f"${qty * price:,.2f}",
+                    "USD", f"Account {i % 7}"])
+    return out
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue().encode()
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes | None:
+    try:
+        import openpyxl
+    except ImportError:
+        return None
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Positions")
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def measure(data: bytes, name: str) -> tuple[float, float, int]:
+    """Seconds (a plain run: tracemalloc slows Python down several times) and the peak
+    traced memory in MB (a second run under tracemalloc)."""
+    options = ImportOptions(today=date(2026, 12, 2))
+    t0 = time.perf_counter()
+    result = import_bytes(data, name, options=options)
+    seconds = time.perf_counter() - t0
+    tracemalloc.start()
+    import_bytes(data, name, options=options)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 1_048_576, len(result.holdings)
+
+
+def main() -> None:
+    data = csv_bytes(synthetic_rows(ROWS))
+    print(f"limits: {MAX_IMPORT_BYTES / 1_048_576:.0f} MB, {MAX_IMPORT_ROWS:,} rows")
+    print(f"csv: {ROWS:,} rows, {len(data) / 1_048_576:.1f} MB")
+    seconds, peak, holdings = measure(data, "bench.csv")
+    print(f"csv import: {seconds:.2f} s, peak {peak:.0f} MB (tracemalloc), {holdings:,} holdings")
+    book = xlsx_bytes(synthetic_rows(XLSX_ROWS))
+    xlsx_s = float("nan")
+    if book is not None:
+        xlsx_s, xlsx_peak, _ = measure(book, "bench.xlsx")
+        print(f"xlsx: {XLSX_ROWS:,} rows, {len(book) / 1_048_576:.1f} MB: {xlsx_s:.2f} s, "
+              f"peak {xlsx_peak:.0f} MB")
+    print(f"RESULT rows={ROWS} import_s={seconds:.2f} peak_mb={peak:.0f} bytes={len(data)} "
+          f"xlsx_rows={XLSX_ROWS} xlsx_s={xlsx_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
