@@ -6,7 +6,7 @@ from pathlib import Path
 
 from exposure.auth.identity import LOCAL_USER, Identity
 from exposure.auth.permissions import require
-from exposure.storage.database import open_store
+from exposure.storage.access import open_store
 from exposure.storage.roles import assign_role, assignments
 
 

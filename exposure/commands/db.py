@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 
 from exposure.commands.common import add_home_option, print_json
 from exposure.storage import audit
+from exposure.storage.access import open_store
 from exposure.storage.database import (
     current_revision,
     database_url,
     describe_url,
     head_revision,
     make_engine,
-    open_store,
     upgrade,
 )
 from exposure.storage.legacy import imports, sync_workspace

@@ -28,7 +28,8 @@ from exposure.holdings.portfolio import (
     validate_holdings,
 )
 from exposure.storage import documents
-from exposure.storage.database import describe_url, open_store
+from exposure.storage.access import open_store
+from exposure.storage.database import describe_url
 from exposure.storage.documents import Document
 from exposure.storage.names import clean_name, name_key
 

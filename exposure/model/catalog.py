@@ -3,7 +3,7 @@
 A broken file raises one :class:`~exposure.errors.DataFileError` naming the file, the entry
 and the field. The workspace may add or override companies (``companies.yaml``) and
 scenarios (``scenarios/*.yaml``) by id, and adds the events accepted from pulled drafts
-(``events/pulled.yaml``, :mod:`exposure.evidence.drafts`).
+(``events/pulled.yaml``, :mod:`exposure.model.drafts`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from exposure.errors import DataFileError
+from exposure.model.drafts import accepted_events, load_drafts
 from exposure.model.elasticity import ElasticityChoice, choose_elasticity
 from exposure.model.linkfiles import load_funds, load_links
 from exposure.model.schema import (
@@ -37,7 +38,7 @@ from exposure.model.schema import (
     SegmentDefaults,
     Sourced,
 )
-from exposure.storage.documents import stored
+from exposure.storage.access import stored
 from exposure.workspace import data_dir as default_data_dir
 from exposure.workspace import home_dir
 from exposure.yamlio import entry_name, load_list, parse_yaml, read_yaml, validate_entry
@@ -400,8 +401,6 @@ def load_catalog(data: str | Path | None = None, home: str | Path | None = None,
         if pulled.is_file():
             def load_reviewed_events() -> None:
                 """Accepted drafts become events (a bundled event of the same id wins)."""
-                from exposure.evidence.drafts import accepted_events, load_drafts
-
                 accepted = [(e, linked) for e, linked in accepted_events(load_drafts(path=pulled))
                             if e.id not in events]
                 for event, linked in accepted:

@@ -15,7 +15,7 @@ from exposure.auth.permissions import require
 from exposure.review.snapshot import SnapshotInfo
 from exposure.review.store import list_snapshots
 from exposure.storage import reviews
-from exposure.storage.database import open_existing, open_store
+from exposure.storage.access import open_existing, open_store
 from exposure.storage.reviews import Comment, SignOff
 
 

@@ -40,6 +40,7 @@ from exposure.review.snapshot import (
     scenarios_to_json,
 )
 from exposure.storage import audit
+from exposure.storage.access import open_existing, open_store
 from exposure.storage.database import (
     LOCAL_ACTOR,
     Actor,
@@ -47,8 +48,6 @@ from exposure.storage.database import (
     StoreError,
     database_url,
     describe_url,
-    open_existing,
-    open_store,
 )
 from exposure.storage.tables import holding_results, portfolio_results, snapshots
 

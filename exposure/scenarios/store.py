@@ -15,8 +15,8 @@ from exposure.auth.spaces import readable_spaces, write_space
 from exposure.errors import WorkspaceError
 from exposure.model.catalog import Catalog
 from exposure.model.schema import Scenario
-from exposure.storage import documents
-from exposure.storage.database import open_existing, open_store
+from exposure.storage import access, documents
+from exposure.storage.access import open_existing, open_store
 from exposure.storage.documents import Document
 from exposure.yamlio import dump_yaml
 
@@ -59,7 +59,7 @@ def visible_scenarios(home: str | Path | None = None, *,
                       user: Identity | None = None) -> tuple[Document, ...]:
     """The stored scenarios ``user`` sees (team first, then theirs), for the catalog."""
     who = user if user is not None else LOCAL_USER
-    return tuple(documents.stored(home, KIND, readable_spaces(who)))
+    return tuple(access.stored(home, KIND, readable_spaces(who)))
 
 
 def scenario_version(scenario_id: str, home: str | Path | None = None, *,

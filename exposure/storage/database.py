@@ -243,13 +243,9 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_store(home: str | Path | None = None, *, url: str | None = None,
-               sync_legacy: bool = True) -> Store:
-    """The store for ``home`` (or ``url``): created and migrated on first use in a process.
-
-    Each open also brings in workspace files still in the old formats (cheap when nothing
-    changed: a stat of each file): see :func:`exposure.storage.legacy.sync_workspace`.
-    """
+def connect(home: str | Path | None = None, *, url: str | None = None) -> Store:
+    """The store for ``home`` (or ``url``), created and migrated on first use in a process
+    (no workspace files are brought in here: see :mod:`exposure.storage.access`)."""
     target = url or database_url(home)
     root = home_dir(home)
     with _LOCK:
@@ -262,10 +258,6 @@ def open_store(home: str | Path | None = None, *, url: str | None = None,
             upgrade(engine, describe_url(target))
             store = Store(engine, target, root)
             _STORES[(target, root)] = store
-    if sync_legacy:
-        from exposure.storage.legacy import sync_workspace  # legacy builds on this module
-
-        sync_workspace(store)
     return store
 
 
@@ -273,17 +265,6 @@ def store_exists(home: str | Path | None = None) -> bool:
     """False only for a workspace whose SQLite file was never created (PostgreSQL: True)."""
     path = sqlite_path(database_url(home))
     return path is None or path.exists()
-
-
-def open_existing(home: str | Path | None = None) -> Store | None:
-    """The store for reading, or None for a workspace that has none yet and nothing to
-    import (reading never creates a database)."""
-    if not store_exists(home):
-        from exposure.storage.legacy import legacy_files
-
-        if not legacy_files(home_dir(home)):
-            return None
-    return open_store(home)
 
 
 def forget_stores() -> None:

@@ -9,9 +9,8 @@ the version it was based on, and if someone else saved in between it is refused 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
@@ -23,7 +22,6 @@ from exposure.storage.database import (
     ConflictError,
     NotFoundError,
     Store,
-    open_existing,
     shown_time,
     stamp,
 )
@@ -188,11 +186,3 @@ def versions(store: Store, document_id: int) -> list[Version]:
         raise NotFoundError(f"no document #{document_id}")
     return [Version(int(r["document_id"]), int(r["version"]), r["name"], r["body"],
                     r["saved_by"], r["saved_by_name"], r["saved_at"]) for r in rows]
-
-
-def stored(home: str | Path | None, kind: str,
-           spaces: Sequence[str] = (TEAM,)) -> list[Document]:
-    """Documents of ``kind`` in ``spaces`` with bodies; empty (nothing created) for a
-    workspace without a store."""
-    store = open_existing(home)
-    return listing(store, kind, spaces, with_body=True) if store is not None else []

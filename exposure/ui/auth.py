@@ -22,7 +22,7 @@ from exposure.auth.config import AuthConfigError, load_auth_config
 from exposure.auth.identity import LOCAL_USER, Identity
 from exposure.auth.roles import NotAllowed, identity_from_claims, identity_from_headers
 from exposure.errors import ExposureError
-from exposure.storage.database import open_store
+from exposure.storage.access import open_store
 from exposure.storage.roles import assigned_role
 
 USER_KEY = "exposure_user"

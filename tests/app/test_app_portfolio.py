@@ -17,7 +17,8 @@ from exposure.holdings.importers import load_presets
 from exposure.holdings.portfolio import parse_portfolio_yaml, usd_cash
 from exposure.holdings.store import book_versions, list_portfolios, load_saved, save_portfolio
 from exposure.storage import documents
-from exposure.storage.database import LOCAL_ACTOR, open_store
+from exposure.storage.access import open_store
+from exposure.storage.database import LOCAL_ACTOR
 from exposure.storage.tables import TEAM
 from exposure.ui.sidebar import PORTFOLIO_KEY
 from tests.apptest_util import errors, metric_values, page

@@ -21,7 +21,7 @@ from exposure.review import ritual
 from exposure.review.store import take_snapshot
 from exposure.scenarios.store import save_user_scenario
 from exposure.storage import audit
-from exposure.storage.database import open_store
+from exposure.storage.access import open_store
 from exposure.storage.roles import assign_role, assigned_role
 from tests.review_util import analysis
 

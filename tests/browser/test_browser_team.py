@@ -87,7 +87,7 @@ def test_a_viewer_signs_in_and_can_only_read(team, browser) -> None:  # type: ig
 def test_an_analysts_comment_survives_the_replica_dying(team, browser) -> None:  # type: ignore[no-untyped-def]
     from exposure.review.store import list_snapshots
     from exposure.storage import reviews
-    from exposure.storage.database import open_store
+    from exposure.storage.access import open_store
 
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
     page = context.new_page()

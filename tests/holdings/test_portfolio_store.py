@@ -20,7 +20,8 @@ from exposure.holdings.store import (
     save_portfolio,
 )
 from exposure.storage import documents
-from exposure.storage.database import ConflictError, open_store
+from exposure.storage.access import open_store
+from exposure.storage.database import ConflictError
 from exposure.storage.tables import TEAM
 from exposure.workspace import SAMPLE_PORTFOLIO
 

@@ -18,7 +18,8 @@ from exposure.model.catalog import Catalog
 from exposure.review import ritual
 from exposure.review.report import report_html
 from exposure.review.store import load_snapshot, take_snapshot
-from exposure.storage.database import ConflictError, NotFoundError, open_store
+from exposure.storage.access import open_store
+from exposure.storage.database import ConflictError, NotFoundError
 from tests.conftest import ROOT
 from tests.review_util import WEEK1, WEEK2, analysis, clock
 

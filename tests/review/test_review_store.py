@@ -29,7 +29,7 @@ from exposure.review.store import (
     take_snapshot,
 )
 from exposure.storage import audit
-from exposure.storage.database import open_store
+from exposure.storage.access import open_store
 from tests.conftest import MINI_DATA
 from tests.review_util import WEEK1, WEEK2, analysis, clock
 

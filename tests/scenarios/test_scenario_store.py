@@ -13,7 +13,8 @@ from exposure.errors import WorkspaceError
 from exposure.model.catalog import Catalog, load_catalog
 from exposure.scenarios.store import save_user_scenario, scenario_version, visible_scenarios
 from exposure.storage import documents
-from exposure.storage.database import ConflictError, open_store
+from exposure.storage.access import open_store
+from exposure.storage.database import ConflictError
 from tests.conftest import MINI_DATA
 
 ANN = Identity("ann@example.com", "Ann", "analyst", "oidc")

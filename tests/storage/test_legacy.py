@@ -19,7 +19,7 @@ from exposure.holdings.store import book_versions, list_portfolios, load_saved
 from exposure.model.catalog import Catalog, load_catalog
 from exposure.review.store import list_snapshots, load_snapshot
 from exposure.storage import audit
-from exposure.storage.database import open_store
+from exposure.storage.access import open_store
 from tests import legacy_review_store_v1 as old_review
 from tests.conftest import FIXTURES, ROOT
 from tests.review_util import WEEK1, WEEK2, analysis, clock

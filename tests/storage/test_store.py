@@ -12,13 +12,13 @@ from sqlalchemy.exc import DBAPIError
 
 from exposure.errors import WorkspaceError
 from exposure.storage import audit, documents
+from exposure.storage.access import open_store
 from exposure.storage.database import (
     Actor,
     ConflictError,
     StoreError,
     current_revision,
     head_revision,
-    open_store,
 )
 from exposure.storage.tables import TEAM, audit_log
 

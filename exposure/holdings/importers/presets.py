@@ -22,8 +22,8 @@ from exposure.auth.identity import LOCAL_USER, Identity
 from exposure.auth.permissions import require
 from exposure.errors import DataFileError, ImportFormatError
 from exposure.holdings.importers.headers import norm
-from exposure.storage import documents
-from exposure.storage.database import open_store
+from exposure.storage import access, documents
+from exposure.storage.access import open_store
 from exposure.storage.names import clean_name
 from exposure.storage.tables import TEAM
 from exposure.yamlio import dump_yaml, parse_yaml
@@ -92,7 +92,7 @@ def save_preset(name: str, mapping: Mapping[str, str], header: Sequence[str],
 def load_presets(home: str | Path | None = None) -> list[Preset]:
     """Every readable preset in the store (unreadable ones are ignored, not fatal)."""
     presets: list[Preset] = []
-    for stored in documents.stored(home, KIND):
+    for stored in access.stored(home, KIND):
         try:
             raw = parse_yaml(stored.body or "", f"preset '{stored.name}'")
             mapping = check_mapping(raw.get("mapping") or {})
