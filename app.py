@@ -3,9 +3,11 @@
 import streamlit as st
 
 from exposure.charts import overview as charts
+from exposure.evaluation.provenance import provenance_headline
 from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
 from exposure.ui.lookthrough_view import effective_exposure_section
+from exposure.ui.provenance_view import book_provenance
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import (
     TABLE_CONFIG,
@@ -33,6 +35,11 @@ if ctx.portfolio.illustrative:
 
 answer = headline(book)
 st.markdown(f"#### {answer.text}")
+trust = [provenance_headline(book_provenance(ctx).weighted) + "."]
+if ctx.catalog.calibration is not None and ctx.catalog.calibration.scorecard is not None:
+    score = ctx.catalog.calibration.scorecard
+    trust.append(f"Checked against the market: {score.headline}.")
+st.caption(" ".join(trust) + " Details on the Methodology and Evidence pages.")
 
 total = ev.total_value_usd
 impact = float(ev.portfolio_usd[j])

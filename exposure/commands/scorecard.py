@@ -41,7 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_scorecard_command(args: argparse.Namespace) -> int:
     from exposure.evidence.calibration import calibration_file, fit_calibration, write_calibration
-    from exposure.evidence.scorecard import run_scorecard, scorecard_observations
+    from exposure.evidence.scorecard import (
+        run_scorecard,
+        scorecard_observations,
+        scorecard_summary,
+    )
     from exposure.workspace import data_dir
 
     if args.write_calibration and args.live:
@@ -49,13 +53,13 @@ def run_scorecard_command(args: argparse.Namespace) -> int:
     if args.output and not args.write_calibration:
         raise ExposureError("--output goes with --write-calibration")
     catalog, obs = scorecard_observations(args.data, live=args.live, home=args.home)
+    result = run_scorecard(obs, catalog)
     if args.write_calibration:
         target = Path(args.output) if args.output else Path(args.data or data_dir()) / "calibration.yaml"
         cal = fit_calibration(obs.pairs, as_of=obs.last_day)
-        write_calibration(target, calibration_file(cal, obs))
+        write_calibration(target, calibration_file(cal, obs, scorecard_summary(result)))
         print(f"wrote {target} ({len(cal.segments)} segment and {len(cal.holdings)} holding "
               f"estimates from {len(cal.events)} events)", file=sys.stderr)
-    result = run_scorecard(obs, catalog)
     if args.format == "json":
         print_json(result.to_json())
         return 0

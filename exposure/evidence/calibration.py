@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from exposure.evidence.observations import BENCHMARK, STUDY, Observations
-from exposure.model.schema import CalibrationEstimate, CalibrationFile
+from exposure.model.schema import CalibrationEstimate, CalibrationFile, ScorecardSummary
 from exposure.yamlio import atomic_write_bytes, dump_yaml
 
 SEED = 20261202
@@ -121,12 +121,14 @@ def fit_calibration(pairs: pd.DataFrame, *, as_of: date) -> Calibration:
     )
 
 
-def calibration_file(cal: Calibration, obs: Observations) -> CalibrationFile:
-    """The content of ``data/calibration.yaml`` for estimates made on every scored event."""
+def calibration_file(cal: Calibration, obs: Observations,
+                     scorecard: ScorecardSummary | None = None) -> CalibrationFile:
+    """The content of ``data/calibration.yaml`` for estimates made on every scored event,
+    with the scorecard's pooled figures."""
     return CalibrationFile(
         method=METHOD, window="CAR [0,+1]", benchmark=BENCHMARK, estimation=ESTIMATION,
         interval=INTERVAL, rule=RULE, price_source=obs.price_source, as_of=obs.last_day,
-        segments=cal.segments, holdings=cal.holdings,
+        segments=cal.segments, holdings=cal.holdings, scorecard=scorecard,
     )
 
 

@@ -41,6 +41,7 @@ from exposure.evidence.prices import load_live_prices, load_shipped_prices
 from exposure.model.catalog import Catalog, load_catalog
 from exposure.model.elasticity import choose_elasticity
 from exposure.model.engine import VALUE_FLOOR
+from exposure.model.schema import ScorecardSummary
 
 SEED = 20261202
 N_PERMUTATIONS = 9_999
@@ -303,15 +304,22 @@ def method_text() -> dict[str, str]:
     }
 
 
+def scorecard_summary(result: ScorecardResult) -> ScorecardSummary:
+    """The pooled figures stored in ``calibration.yaml`` (rounded to 4 decimals)."""
+    lo, hi = result.ci95
+
+    def r(v: float) -> float:
+        return round(float(v), 4) if math.isfinite(v) else 0.0
+
+    return ScorecardSummary(events_scored=result.events_scored, ranked_right=result.ranked_right,
+                            pairs=result.pairs, spearman_pooled=r(result.spearman_pooled),
+                            ci95=(r(lo), r(hi)), sign_accuracy=r(result.sign_accuracy),
+                            slope=r(result.slope))
+
+
 def scorecard_headline(result: ScorecardResult) -> str:
     """One line for the Overview and the HTML report."""
-    if result.events_scored == 0:
-        return "out of sample the model has not been scored on any policy day yet"
-    lo, hi = result.ci95
-    interval = (f"95% CI {lo:+.2f} to {hi:+.2f}" if math.isfinite(lo) and math.isfinite(hi)
-                else "no interval")
-    return (f"out of sample the model ranked {result.ranked_right} of {result.events_scored} "
-            f"policy days right (Spearman {result.spearman_pooled:+.2f}, {interval})")
+    return scorecard_summary(result).headline
 
 
 def scorecard_observations(data: str | Path | None = None, *, live: bool = False,

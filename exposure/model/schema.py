@@ -557,6 +557,29 @@ class CalibrationEstimate(Strict):
         return low > 0.0 and (high - low) < self.value and lo_k <= self.value <= hi_k
 
 
+class ScorecardSummary(Strict):
+    """The out-of-sample scorecard's pooled figures, stored with the calibration so that the
+    Overview and the report can quote them without recomputing (``exposure scorecard``)."""
+
+    events_scored: StrictInt
+    ranked_right: StrictInt
+    pairs: StrictInt
+    spearman_pooled: FiniteFloat
+    ci95: tuple[FiniteFloat, FiniteFloat]
+    sign_accuracy: FiniteFloat
+    slope: FiniteFloat
+
+    @property
+    def headline(self) -> str:
+        """One line: how many policy days the model ranked right, out of sample."""
+        if self.events_scored == 0:
+            return "out of sample the model has not been scored on any policy day yet"
+        lo, hi = self.ci95
+        return (f"out of sample the model ranked {self.ranked_right} of {self.events_scored} "
+                f"policy days right (Spearman {self.spearman_pooled:+.2f}, 95% CI {lo:+.2f} "
+                f"to {hi:+.2f})")
+
+
 class CalibrationFile(Strict):
     """``data/calibration.yaml``: how the estimates were made, then the estimates."""
 
@@ -570,3 +593,4 @@ class CalibrationFile(Strict):
     as_of: date
     segments: dict[str, CalibrationEstimate] = Field(default_factory=dict)
     holdings: dict[str, CalibrationEstimate] = Field(default_factory=dict)
+    scorecard: ScorecardSummary | None = None

@@ -214,6 +214,14 @@ def _ritual(current: Snapshot, comments: Sequence[Comment], signoffs: Sequence[S
                                 ("by", "By", None)], empty="No comments.") + "</div>")
 
 
+def _trust_line(catalog: Catalog) -> str:
+    """How far to trust the figures: the model's out-of-sample scorecard, in one line."""
+    cal = catalog.calibration
+    if cal is None or cal.scorecard is None:
+        return ""
+    return f'<p class="meta">Checked against the market: {_esc(cal.scorecard.headline)}.</p>'
+
+
 def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None = None,
                 *, generated_at: datetime | None = None, comments: Sequence[Comment] = (),
                 signoffs: Sequence[SignOff] = ()) -> str:
@@ -232,6 +240,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         f"{_esc(info.price_status or 'prices as recorded in the snapshot')}</p>",
         note,
         f'<p class="answer">{_esc(snapshot_headline(current).text)}</p>',
+        _trust_line(catalog),
         _kpis(current, diff),
         _ritual(current, comments, signoffs),
     ]

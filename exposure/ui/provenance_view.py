@@ -9,6 +9,7 @@ from exposure.charts.provenance import weighted_mix_bar
 from exposure.evaluation import provenance as prov
 from exposure.model.catalog import STALE_MONTHS
 from exposure.model.tier_check import untiered_numbers
+from exposure.ui.loaders import book_key
 from exposure.ui.sidebar import PageContext
 
 STALE_COLUMN = st.column_config.CheckboxColumn(
@@ -24,11 +25,21 @@ def _method_text() -> str:
     return body.split("\n", 2)[-1].replace(":data:", "").replace("``", "`").strip()
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _weighted(key: str, lookthrough: bool, _ctx: PageContext) -> prov.WeightedProvenance:
+    return prov.weighted_provenance(_ctx.book.valued, _ctx.catalog, lookthrough=lookthrough,
+                                    stated_as_of=_ctx.portfolio.as_of)
+
+
+def book_provenance(ctx: PageContext) -> prov.WeightedProvenance:
+    """The weighted mix of the book in use (shared across sessions, keyed by the evaluation)."""
+    return _weighted(book_key(ctx.book), ctx.lookthrough_on, ctx)
+
+
 def weighted_mix(ctx: PageContext) -> None:
     """Headline, stacked bars per input kind, freshness figures and the heaviest inputs."""
     catalog = ctx.catalog
-    result = prov.weighted_provenance(ctx.book.valued, catalog, lookthrough=ctx.lookthrough_on,
-                                      stated_as_of=ctx.portfolio.as_of)
+    result = book_provenance(ctx)
     st.subheader("What this book's result rests on")
     st.markdown(f"**{prov.provenance_headline(result.weighted)}.**")
     st.caption(f"Each input weighted by its share of the book's gross scenario impact "

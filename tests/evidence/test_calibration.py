@@ -18,7 +18,12 @@ from exposure.evidence.calibration import (
     fit_calibration,
     write_calibration,
 )
-from exposure.evidence.scorecard import scorecard_observations
+from exposure.evidence.scorecard import (
+    run_scorecard,
+    scorecard_headline,
+    scorecard_observations,
+    scorecard_summary,
+)
 from exposure.model.catalog import load_catalog
 from exposure.model.elasticity import choose_elasticity
 from exposure.model.engine import resolve_profiles
@@ -105,10 +110,13 @@ def test_precedence_holding_estimate_then_profile_then_segment_estimate_then_pri
 
 def test_the_shipped_calibration_file_regenerates_identically(tmp_path: Path) -> None:
     catalog, obs = scorecard_observations(DATA_DIR)
-    content = calibration_file(fit_calibration(obs.pairs, as_of=obs.last_day), obs)
+    summary = scorecard_summary(run_scorecard(obs, catalog))
+    content = calibration_file(fit_calibration(obs.pairs, as_of=obs.last_day), obs, summary)
     out = write_calibration(tmp_path / "calibration.yaml", content)
     assert out.read_text() == (DATA_DIR / "calibration.yaml").read_text()
     assert catalog.calibration == content  # and the catalog loads exactly that
+    assert catalog.calibration.scorecard.headline == scorecard_headline(
+        run_scorecard(obs, catalog))
 
 
 def calibrated_data(tmp_path: Path, segments: dict[str, CalibrationEstimate],
