@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exposure.ui import fund_view, import_view
+from exposure.ui import fund_view, import_view, reconciliation_view
 from exposure.ui import portfolio_view as pv
 from exposure.ui.sidebar import setup_page, sidebar
 
@@ -23,6 +23,7 @@ import_view.mapping_section(ctx.catalog)
 import_view.report_section(st.session_state.get(pv.REPORT), ctx.catalog)
 
 draft = pv.draft()
+reconciliation_view.reconciliation_section(draft, ctx.catalog)
 st.subheader("Holdings")
 st.caption("Edit cells, add or delete rows. Nothing changes elsewhere until you press "
            "\"Use this portfolio\".")

@@ -6,7 +6,12 @@ Output shapes (scripts rely on them): ``--format json`` prints one object with `
 ``reason``), ``unknown``, ``format``, ``statement_date``, ``file_total`` and
 ``skipped_value`` (per currency), ``ambiguous`` (cells whose currency needs ``--currency``),
 ``rows`` (where every record went), ``isins`` and ``warnings``
-(:meth:`~exposure.holdings.importers.ImportResult.to_json`).
+(:meth:`~exposure.holdings.importers.ImportResult.to_json`). The book is then valued as the
+app values it (offline: statement values, else the bundled reference prices; ``--prices
+market`` for the price chain): each holding gains ``price_source``, ``price_date`` and
+``value_usd``, and a top-level ``reconciliation`` gives ``file_total``, ``valued_total``,
+``base_currency`` and ``differences`` (cause, amount, rows, note; see
+:mod:`exposure.evaluation.reconcile`).
 A file that cannot be imported exits with code 2 and one line on stderr.
 """
 
@@ -18,10 +23,16 @@ from typing import TYPE_CHECKING
 
 from exposure.commands.common import add_home_option, print_json, print_table
 from exposure.errors import DataFileError, ImportFormatError
+from exposure.evaluation.book import evaluate_book
+from exposure.evaluation.reconcile import reconcile
+from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.importers import FORMAT_LABELS, ImportResult, import_file, save_preset
 from exposure.holdings.importers.mapping import locate
 from exposure.holdings.importers.pipeline import ImportOptions, load_document
-from exposure.holdings.portfolio import portfolio_to_yaml
+from exposure.holdings.market_value import tickers_to_quote
+from exposure.holdings.portfolio import Portfolio, portfolio_to_yaml
+from exposure.market.result import quotes_from_result
+from exposure.market.yahoo import price_chain
 from exposure.yamlio import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -38,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write the holdings as a portfolio YAML (previous version kept)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="report format (default: text)")
+    p.add_argument("--prices", choices=["reference", "market"], default="reference",
+                   help="value the book with statement values and bundled reference prices "
+                        "(default, offline) or with the price chain (cache, Yahoo, reference)")
     p.add_argument("--map", metavar="FIELD=COL,...",
                    help="column mapping for an unrecognised file, e.g. "
                         "symbol=Ticker,quantity=Shares[,market_value=Value,currency=,account=]")
@@ -82,27 +96,63 @@ def run(args: argparse.Namespace) -> int:
 
         resolver = IsinLookup(args.home)
     options = ImportOptions(currency=args.currency, sheet=args.sheet, isin_resolver=resolver)
-    result = import_file(args.file, mapping=mapping, home=args.home,
-                         catalog=_catalog(args.home), options=options)
+    catalog = _catalog(args.home)
+    result = import_file(args.file, mapping=mapping, home=args.home, catalog=catalog,
+                         options=options)
     saved = None
     if args.save_preset and mapping is not None:
         doc = load_document(Path(args.file).read_bytes(), args.file, args.sheet)
         header_index, _cols = locate(doc, mapping)
         saved = save_preset(args.save_preset, mapping, doc.rows[header_index], args.home)
     written: Path | None = None
+    portfolio = result.to_portfolio(args.name or Path(args.file).stem)
     if args.out:
-        portfolio = result.to_portfolio(args.name or Path(args.file).stem)
         data = portfolio_to_yaml(portfolio).encode("utf-8")
         written = atomic_write_bytes(args.out, data, keep_previous=True)
+    book = _valued(portfolio, catalog, args)
     if args.format == "json":
-        print_json(result.to_json())
+        doc = result.to_json()
+        if book is not None:
+            for holding, row in zip(doc["holdings"], book.valued.to_dict("records"), strict=True):
+                holding["price_source"] = row["price_source"]
+                holding["price_date"] = row["price_as_of"]
+                holding["value_usd"] = row["market_value_usd"]
+            rec = reconcile(book)
+            doc["reconciliation"] = rec.to_json() if rec is not None else None
+        print_json(doc)
         return 0
     _print_report(result)
+    if book is not None:
+        _print_reconciliation(book)
     if saved:
         print(f"preset saved: {saved.name} (version {saved.version}, shared with the team)")
     if written:
         print(f"portfolio written: {written}")
     return 0
+
+
+def _valued(portfolio: Portfolio, catalog: Catalog | None,
+            args: argparse.Namespace) -> BookEvaluation | None:
+    """The imported book valued as the app values it (None without a catalog)."""
+    if catalog is None:
+        return None
+    quotes = None
+    if args.prices == "market":
+        result = price_chain(args.home, catalog=catalog).latest(tickers_to_quote(portfolio))
+        quotes = quotes_from_result(result)
+    return evaluate_book(portfolio, catalog, quotes=quotes)
+
+
+def _print_reconciliation(book: BookEvaluation) -> None:
+    rec = reconcile(book)
+    if rec is None:
+        return
+    cur = rec.base_currency
+    print(f"reconciliation ({cur}): file total {rec.file_total:,.2f}, valued total "
+          f"{rec.valued_total:,.2f}, difference {rec.gap:+,.2f}")
+    for d in rec.differences:
+        rows = f" ({', '.join(d.rows[:8])}{' ...' if len(d.rows) > 8 else ''})" if d.rows else ""
+        print(f"  {d.cause:<13} {d.amount:+14,.2f}  {d.note}{rows}")
 
 
 def _catalog(home: str | None) -> Catalog | None:

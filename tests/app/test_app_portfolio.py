@@ -388,3 +388,13 @@ def test_workbook_upload_imports(at: AppTest) -> None:
     at.run()
     assert errors(at) == []
     assert editor_symbols(at) == ["NVDA"]
+
+
+def test_an_import_shows_its_reconciliation_and_offline_the_totals_agree(at: AppTest) -> None:
+    upload(at, "degiro_portfolio_en.csv", (BROKERS / "degiro_portfolio_en.csv").read_bytes())
+    assert errors(at) == []
+    assert any(m.value.startswith("**Reconciliation**") for m in at.markdown)
+    kpis = metric_values(at)
+    file_total = float(kpis["File total (USD)"].replace(",", ""))
+    valued = float(kpis["Valued total (USD)"].replace(",", ""))
+    assert file_total > 0 and valued == pytest.approx(file_total, abs=0.01)
