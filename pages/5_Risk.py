@@ -81,6 +81,11 @@ with st.expander("Percentiles and scenario draws"):
     percentiles = pd.DataFrame({"percentile": list(risk.percentiles),
                                 "portfolio change (USD)": list(risk.percentiles.values())})
     st.dataframe(percentiles, hide_index=True)
-    counts = pd.DataFrame({"scenario": [titles.get(s, s) for s in risk.scenario_counts],
-                           "draws": list(risk.scenario_counts.values())})
-    st.dataframe(counts, hide_index=True)
+    counts = pd.DataFrame({
+        "Scenario": [titles.get(s, s) for s in risk.scenario_counts],
+        "Draws": list(risk.scenario_counts.values()),
+        "Mean change when it happens": [money(risk.scenario_means[s])
+                                        if s in risk.scenario_means
+                                        and risk.scenario_means[s] == risk.scenario_means[s]
+                                        else "" for s in risk.scenario_counts]})
+    st.dataframe(counts, hide_index=True, key="risk_scenario_draws")

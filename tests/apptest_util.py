@@ -33,3 +33,19 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error] + [str(e.value) for e in at.exception]
+
+
+def plotly_array(value: object) -> list:
+    """A plotly figure-JSON array as a list: plain lists as they are, typed arrays
+    (``{"dtype": "f8", "bdata": "<base64>"}``, plotly 6+) decoded."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            raw = raw.reshape([int(n) for n in str(shape).split(",")])
+        return raw.tolist()
+    return list(value)  # type: ignore[call-overload]

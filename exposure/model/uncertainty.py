@@ -107,6 +107,9 @@ class RiskResult:
     """(H,) each holding's mean loss (USD, positive = loss) in the 95% tail draws."""
     scenario_counts: dict[str, int]
     """Draws per scenario id, plus :data:`NO_CHANGE`."""
+    scenario_means: dict[str, float]
+    """Mean portfolio change (USD) over the draws of each scenario (NaN if never drawn); with
+    zero-width shock ranges it is exactly that scenario's impact in the evaluation."""
     draws: int
     seed: int
     mean_usd: float
@@ -290,6 +293,9 @@ def simulate(
     contrib /= len(tail95)
 
     counts = np.bincount(scen + 1, minlength=len(scenarios) + 1)
+    sums = np.bincount(scen + 1, weights=pnl, minlength=len(scenarios) + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return RiskResult(
         pnl=pnl, scenario_of_draw=scen,
         percentiles={f"p{q}": float(v) for q, v in zip(PERCENTILES, np.percentile(pnl, PERCENTILES),
@@ -297,6 +303,7 @@ def simulate(
         var_95=var95, es_95=es95, var_99=var99, es_99=es99, contributions_es_95=contrib,
         scenario_counts={**{sid: int(n) for sid, n in zip(scenarios.ids, counts[1:], strict=True)},
                          NO_CHANGE: int(counts[0])},
+        scenario_means={sid: float(m) for sid, m in zip(scenarios.ids, means[1:], strict=True)},
         draws=draws, seed=seed, mean_usd=float(pnl.mean()), probabilities_normalised=normalised,
         tornado=tornado(profiles, mv, scenarios, operator=operator),
     )
