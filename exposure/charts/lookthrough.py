@@ -25,7 +25,7 @@ def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int =
     ``flows`` columns: ``source`` (holding), ``target`` (entity), ``kind``
     (fund / equity / contract), ``usd``. The ``top`` largest flows are drawn.
     """
-    f = flows.assign(abs_usd=flows["usd"].abs())
+    f = flows.assign(abs_usd=pd.to_numeric(flows["usd"], errors="coerce").abs().fillna(0.0))
     f = f[f["abs_usd"] > 0].nlargest(top, "abs_usd")
     if f.empty:
         fig = go.Figure()

@@ -187,17 +187,23 @@ SUM_COLUMNS = ("market_value_usd", "impact_usd", "lookthrough_usd", "fund_lookth
 
 def by_symbol(frame: pd.DataFrame) -> pd.DataFrame:
     """A holding x scenario frame with one row per symbol x scenario: the same symbol held in
-    several accounts is summed (values, impacts) and its ``value_change`` / ``revenue_change``
-    are recomputed as value-weighted averages (for charts that need one row a symbol)."""
-    keys = [c for c in ("symbol", "name", "segment", "layer", "profile_source", "scenario")
-            if c in frame.columns]
+    several accounts (or entered twice, even with different kinds) is summed (values,
+    impacts), its labels are the first row's, and its ``value_change`` / ``revenue_change``
+    are value-weighted averages (for charts that need one row a symbol)."""
+    labels = [c for c in ("name", "segment", "layer", "profile_source") if c in frame.columns]
     sums = [c for c in SUM_COLUMNS if c in frame.columns]
-    work = frame.assign(_rc=frame["revenue_change"] * frame["market_value_usd"],
+    work = frame.assign(symbol=frame["symbol"].astype(str), scenario=frame["scenario"].astype(str),
+                        _rc=frame["revenue_change"] * frame["market_value_usd"],
                         _vc=frame["value_change"] * frame["market_value_usd"])
-    work = work.assign(**{k: work[k].astype(str) for k in keys})
-    out = work.groupby(keys, sort=False, as_index=False)[[*sums, "_rc", "_vc"]].sum()
+    work = work.assign(**{k: work[k].astype(str) for k in labels})
+    grouped = work.groupby(["symbol", "scenario"], sort=False, as_index=False)
+    out = grouped[[*sums, "_rc", "_vc"]].sum()
+    if labels:
+        firsts = grouped[labels].first()
+        out = out.merge(firsts, on=["symbol", "scenario"], how="left")
     mv = out["market_value_usd"].to_numpy(dtype=float)
     safe = np.where(mv > 0, mv, 1.0)
     out["value_change"] = np.where(mv > 0, out["_vc"] / safe, 0.0)
     out["revenue_change"] = np.where(mv > 0, out["_rc"] / safe, 0.0)
-    return out.drop(columns=["_rc", "_vc"])
+    return out.drop(columns=["_rc", "_vc"])[["symbol", *labels, "scenario", *sums,
+                                              "value_change", "revenue_change"]]

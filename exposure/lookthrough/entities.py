@@ -170,6 +170,7 @@ def sankey_frame(paths: list[dict[str, Any]]) -> pd.DataFrame:
     rows = [{"source": p["holder"], "via": " > ".join(p["via"]), "target": p["entity"],
              "kind": p["kind"], "usd": p["usd"]} for p in paths]
     frame = pd.DataFrame(rows, columns=["source", "via", "target", "kind", "usd"])
+    frame["usd"] = frame["usd"].astype(float)
     if not len(frame):
         return frame
     return frame.groupby(["source", "via", "target", "kind"], as_index=False, sort=False)["usd"].sum()

@@ -106,3 +106,11 @@ def test_usd_formatting() -> None:
     assert money(-1_234_567) == "-$1.23M"
     assert money(45_600) == "$45.6k"
     assert money(2.5e9) == "$2.50B"
+
+
+def test_a_book_without_links_gets_an_empty_sankey_not_an_error() -> None:
+    from exposure.charts.lookthrough import exposure_sankey
+    from exposure.lookthrough.entities import sankey_frame
+
+    fig = exposure_sankey(sankey_frame([]), {})
+    assert fig.layout.annotations[0].text == "No look-through paths for this portfolio"
