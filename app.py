@@ -11,6 +11,7 @@ from exposure.ui.provenance_view import book_provenance
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import (
     TABLE_CONFIG,
+    TABLE_ROWS,
     default_profile_note,
     exposures_table,
     is_phone,
@@ -96,5 +97,8 @@ with st.container(border=True):
     st.caption(f"Under **{label}**, largest loss first. Click a column to sort.")
     st.dataframe(exposures_table(book, ctx.scenario_id), hide_index=True, width="stretch",
                  column_config=TABLE_CONFIG)
+    if len(ev.market_value) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS} largest impacts of {len(ev.market_value):,} holdings; "
+                   "the CLI (`exposure evaluate --format csv`) lists them all.")
 
 effective_exposure_section(ctx)

@@ -32,3 +32,10 @@ def whole_money(value: float) -> str:
     sign = "-" if value < 0 else ""
     v = abs(value)
     return f"{sign}${v:,.0f}" if v >= 10_000 else f"{sign}${v:,.2f}"
+
+
+def listing(items: list[str], limit: int = 30) -> str:
+    """``A, B, C`` or, past ``limit`` items, ``A, B, ... and 120 more``."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit:,} more"

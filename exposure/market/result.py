@@ -47,15 +47,15 @@ def normalise_ticker(raw: str) -> str | None:
 
 def split_tickers(tickers: Iterable[str]) -> tuple[list[str], dict[str, str]]:
     """Valid, de-duplicated tickers in order, and ``{raw: reason}`` for the rejected ones."""
-    good: list[str] = []
+    good: dict[str, None] = {}  # insertion-ordered set: no quadratic scan on large books
     bad: dict[str, str] = {}
     for raw in tickers:
         ticker = normalise_ticker(raw)
         if ticker is None:
             bad[str(raw)] = "not a valid Yahoo ticker (letters, digits, '.', '-', '=', '^')"
-        elif ticker not in good:
-            good.append(ticker)
-    return good, bad
+        else:
+            good.setdefault(ticker)
+    return list(good), bad
 
 
 def currency_for(ticker: str) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from exposure.evaluation.result import BookEvaluation
+from exposure.formatting import listing
 from exposure.model.engine import ProfileSource
 
 
@@ -33,18 +34,26 @@ def default_profile_note(book: BookEvaluation) -> None:
                            if p == ProfileSource.UNCLASSIFIED})
     if defaulted:
         st.caption(":material/info: Segment default profile (no company profile in the "
-                   f"catalog): {', '.join(defaulted)}")
+                   f"catalog): {listing(defaulted)}")
     if unclassified:
         st.warning("No profile and no segment, so no exposure assumed: "
-                   f"{', '.join(unclassified)}. Classify them on the Portfolio page.")
+                   f"{listing(unclassified)}. Classify them on the Portfolio page.")
 
 
-def exposures_table(book: BookEvaluation, scenario_id: str) -> pd.DataFrame:
-    """Per-holding rows under one scenario (accounts kept apart), largest loss first, for
-    ``st.dataframe``; with look-through on, the part of each impact it adds."""
+TABLE_ROWS = 500
+"""Rows a holdings table shows (the largest impacts); a caption counts the rest."""
+
+
+def exposures_table(book: BookEvaluation, scenario_id: str,
+                    limit: int = TABLE_ROWS) -> pd.DataFrame:
+    """Per-holding rows under one scenario (accounts kept apart), largest loss first, at most
+    ``limit`` of them (largest absolute impact), for ``st.dataframe``; with look-through on,
+    the part of each impact it adds."""
     f = book.holding_frame()
     mask = (f["scenario"].astype(str) == scenario_id).to_numpy()
     f = f[mask]
+    if len(f) > limit:
+        f = f.loc[f["impact_usd"].abs().nlargest(limit).index]
     out = pd.DataFrame({
         "Symbol": f["symbol"].astype(str),
         "Name": f["name"].astype(str),

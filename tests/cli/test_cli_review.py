@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from exposure.workspace import DATA_DIR
 from tests.conftest import MINI_DATA, ROOT
 
 WEEK1 = "2026-11-11T09:00:00"
@@ -202,3 +203,20 @@ def test_market_prices_offline_fall_back_to_the_reference(home: Path, tmp_path: 
     snap = listing["snapshots"][0]
     assert snap["total_value_usd"] == pytest.approx(1000 + 100 + 500 + 100)
     assert "reference" in snap["price_status"]
+
+
+def test_a_book_with_one_ticker_in_two_accounts_snapshots_and_reports(tmp_path: Path,
+                                                                        home: Path) -> None:
+    book = tmp_path / "two.yaml"
+    book.write_text("name: Two accounts\nholdings:\n"
+                    "  - {symbol: NVDA, quantity: 10, account: Taxable}\n"
+                    "  - {symbol: NVDA, quantity: 5, account: IRA}\n"
+                    "  - {symbol: SMH, kind: fund, segment: fund, quantity: 3}\n")
+    for now in ("2026-11-23T08:00:00+00:00", "2026-11-30T08:00:00+00:00"):
+        snap = exposure(home, "review", "snapshot", "--portfolio", str(book), data=DATA_DIR,
+                        now=now)
+        assert snap.returncode == 0, snap.stderr
+    out = tmp_path / "report.html"
+    report = exposure(home, "report", "--out", str(out), data=DATA_DIR)
+    assert report.returncode == 0, report.stderr
+    assert "NVDA" in out.read_text()
