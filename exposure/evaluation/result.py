@@ -77,14 +77,9 @@ class BookEvaluation:
 
     @property
     def usd_to_base(self) -> float:
-        """Units of the base currency per USD (1 for USD; 1 when no rate: then amounts are
-        shown in USD and :attr:`base_note` says so)."""
+        """Units of the base currency per USD (1 for USD, and 1 when there is no rate for the
+        base currency: amounts then stay in USD)."""
         return usd_to(self.base_currency, self.rates) or 1.0
-
-    @property
-    def display_currency(self) -> str:
-        """The base currency when a rate for it exists, else USD."""
-        return self.base_currency if usd_to(self.base_currency, self.rates) else "USD"
 
     @property
     def unvalued(self) -> list[str]:

@@ -235,9 +235,3 @@ def oldest_price_date(valued: pd.DataFrame) -> date | None:
     """The oldest price or statement date among the valued holdings."""
     days = [d for d in valued["price_as_of"] if isinstance(d, date)]
     return min(days) if days else None
-
-
-def source_counts(valued: pd.DataFrame) -> dict[str, int]:
-    """How many holdings each price source valued (in precedence order)."""
-    counts = valued["price_source"].value_counts()
-    return {str(k): int(v) for k, v in counts.items()}

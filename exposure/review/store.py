@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from exposure import __version__
 from exposure.auth.identity import LOCAL_USER, Identity
@@ -246,11 +246,3 @@ def impact_trend(home: str | Path | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame["taken_at"] = pd.to_datetime(frame["taken_at"], utc=True, format="ISO8601")
     return frame[columns]
-
-
-def snapshot_count(home: str | Path | None = None) -> int:
-    store = _open(home, create=False)
-    if store is None:
-        return 0
-    with store.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(snapshots)).scalar() or 0)
