@@ -34,7 +34,8 @@ def test_json_output_has_holdings_cash_skipped_unknown(home: Path) -> None:
     assert nvda[0] == {"symbol": "NVDA", "name": "NVIDIA", "quantity": 40.0,
                        "market_value": 5255.20, "currency": "USD", "statement_price": 131.38,
                        "statement_date": "2025-03-14", "account": "Individual (Z12345678)",
-                       "raw_symbol": "NVDA"}
+                       "raw_symbol": "NVDA", "price_source": "statement",
+                       "price_date": "2025-03-14", "value_usd": 5255.20}
     assert [h["account"] for h in nvda] == ["Individual (Z12345678)", "ROTH IRA (X98765432)"]
     assert doc["file_total"] == {"USD": 26481.52}
     assert doc["skipped_value"] == {"USD": -735.0}
