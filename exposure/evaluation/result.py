@@ -187,6 +187,15 @@ def by_symbol(frame: pd.DataFrame) -> pd.DataFrame:
     are value-weighted averages (for charts that need one row a symbol)."""
     labels = [c for c in ("name", "segment", "layer", "profile_source") if c in frame.columns]
     sums = [c for c in SUM_COLUMNS if c in frame.columns]
+    columns = ["symbol", *labels, "scenario", *sums, "value_change", "revenue_change"]
+    if not frame.duplicated(["symbol", "scenario"]).any():
+        # Every symbol once (the usual book): nothing to sum, and a large book skips the
+        # group-by (a second of the first render at 100,000 holdings).
+        out = frame[columns].reset_index(drop=True)
+        held = out["market_value_usd"].to_numpy(dtype=float) > 0
+        return out.assign(**{k: out[k].astype(str) for k in ("symbol", "scenario", *labels)},
+                          value_change=np.where(held, out["value_change"], 0.0),
+                          revenue_change=np.where(held, out["revenue_change"], 0.0))
     work = frame.assign(symbol=frame["symbol"].astype(str), scenario=frame["scenario"].astype(str),
                         _rc=frame["revenue_change"] * frame["market_value_usd"],
                         _vc=frame["value_change"] * frame["market_value_usd"])
@@ -200,5 +209,4 @@ def by_symbol(frame: pd.DataFrame) -> pd.DataFrame:
     safe = np.where(mv > 0, mv, 1.0)
     out["value_change"] = np.where(mv > 0, out["_vc"] / safe, 0.0)
     out["revenue_change"] = np.where(mv > 0, out["_rc"] / safe, 0.0)
-    return out.drop(columns=["_rc", "_vc"])[["symbol", *labels, "scenario", *sums,
-                                              "value_change", "revenue_change"]]
+    return out.drop(columns=["_rc", "_vc"])[columns]
