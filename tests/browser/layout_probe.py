@@ -85,8 +85,8 @@ SIDEBAR_COVERS = r"""
 """Share of the viewport's width the sidebar covers (0 when collapsed)."""
 
 HEATMAP_CELL_TEXTS = r"""
-() => [...document.querySelectorAll(".st-key-heatmap .js-plotly-plot .heatmaplayer text, "
-  + ".st-key-heatmap .js-plotly-plot .textpoint text")]
+() => [...document.querySelectorAll(".st-key-heatmap .js-plotly-plot .heatmap-label text, "
+  + ".st-key-heatmap .js-plotly-plot g.hm text")]
   .map(t => (t.textContent || "").trim()).filter(Boolean).length
 """
 """How many numbers are written on the Overview heatmap's cells."""
