@@ -107,11 +107,11 @@ else:
                         key="review_bridge")
     with right, st.container(border=True):
         scen_ids = list(current.scenarios)
-        labels = {**previous.scenario_labels(), **current.scenario_labels()}
-        scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: labels.get(i, i),
+        scen_labels = {**previous.scenario_labels(), **current.scenario_labels()}
+        scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: scen_labels.get(i, i),
                             index=scen_ids.index(ctx.scenario_id) if ctx.scenario_id in scen_ids else 0,
                             key="review_scenario")
-        st.plotly_chart(charts_review.exposure_change_bar(diff.exposures, scen, labels.get(scen, scen)),
+        st.plotly_chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen)),
                         width="stretch", key="review_exposure_change")
 
     with st.container(border=True):

@@ -44,6 +44,16 @@ CUT_TEXTS = r"""
       }
     }
   }
+  // data grids are drawn on a canvas: a grid wider than its box hides columns to the right
+  for (const grid of root.querySelectorAll("[data-testid='stDataFrame'] .dvn-scroller")) {
+    if (!grid.checkVisibility() || grid.clientWidth <= 2) continue;
+    if (grid.scrollWidth > grid.clientWidth + 1) {
+      const heads = [...grid.closest("[data-testid='stDataFrame']")
+        .querySelectorAll("th[role='columnheader']")].map(h => h.textContent.trim());
+      note(`table scrolls sideways (${grid.scrollWidth} > ${grid.clientWidth} px)`,
+           heads.join(", "));
+    }
+  }
   // plotly: every SVG text of every drawn chart, ellipsis or drawn past the chart's edge
   for (const plot of root.querySelectorAll(".js-plotly-plot")) {
     const box = plot.getBoundingClientRect();

@@ -48,6 +48,16 @@ PHONE = {"width": 390, "height": 844}
 PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
                "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WIDE_TABLE = "table scrolls sideways"
+WIDE_TABLES_KNOWN = {
+    "overview": 1, "portfolio": 1, "holding": 1, "evidence": 1, "evidence / Event study": 1,
+    "evidence / Out-of-sample scorecard": 3, "risk": 1, "weekly-review": 1,
+    "methodology / Channels & defaults": 2, "methodology / Look-through": 1,
+    "methodology / Provenance": 1,
+}
+"""Data grids (drawn on a canvas) that, at 1440 px on 2 Dec 2026, were wider than their box, so
+some columns sat behind a sideways scroll. The tables are being reworked (human headers, key
+columns first); this count may only go down: lower it as they are fixed, down to none."""
 
 
 @pytest.fixture(scope="module")
@@ -136,27 +146,33 @@ def _errors(page) -> int:  # type: ignore[no-untyped-def]
 
 def test_the_probe_sees_cut_labels(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     """The measurement itself: a label cut by its box, one shortened with an ellipsis, a chart
-    text past its chart's edge are all reported; the page's own texts are not."""
+    text past its chart's edge and a grid wider than its box are all reported."""
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     try:
         _open(page, server, "/")
-        assert page.evaluate(CUT_TEXTS) == []
+        before = {(c["kind"], c["text"]) for c in page.evaluate(CUT_TEXTS)}
         page.evaluate("""() => {
           const main = document.querySelector("[data-testid='stMainBlockContainer']");
           main.insertAdjacentHTML("afterbegin",
             '<div style="width:60px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">'
-            + 'A scenario label far too long</div><p>Diffusion rule 2.0 resc…</p>');
+            + 'A scenario label far too long</div><p>Diffusion rule 2.0 resc…</p>'
+            + '<div data-testid="stDataFrame"><table><tr><th role="columnheader">Share of ES'
+            + '</th></tr></table><div class="dvn-scroller" style="width:100px;overflow:auto">'
+            + '<div style="width:300px;height:5px"></div></div></div>');
           const svg = document.querySelector(".js-plotly-plot .main-svg");
           const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
           t.setAttribute("x", "-200"); t.setAttribute("y", "20"); t.textContent = "NVDA far left";
           svg.appendChild(t);
         }""")
-        texts = {c["text"] for c in page.evaluate(CUT_TEXTS)}
-        assert texts == {"A scenario label far too long", "Diffusion rule 2.0 resc…",
-                         "NVDA far left"}
+        after = {(c["kind"], c["text"]) for c in page.evaluate(CUT_TEXTS)}
     finally:
         context.close()
+    new = after - before
+    assert {text for _, text in new} == {"A scenario label far too long",
+                                         "Diffusion rule 2.0 resc…", "NVDA far left",
+                                         "Share of ES"}
+    assert any(kind.startswith(WIDE_TABLE) for kind, _ in new)
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
@@ -164,10 +180,11 @@ def test_no_text_is_cut_off_at_1440(browser, server: str, name: str, path: str) 
     asked: list[str] = []
     context = _context(browser, asked, viewport=DESKTOP)
     page = context.new_page()
+    found: list[tuple[str, dict[str, str]]] = []
     try:
         _open(page, server, path)
         assert _errors(page) == 0, f"{name}: an error box"
-        cut = [f"{name}: {c['kind']}: {c['text']!r}" for c in page.evaluate(CUT_TEXTS)]
+        found += [(name, c) for c in page.evaluate(CUT_TEXTS)]
         if name == "overview":  # the desktop heatmap writes its numbers; the phone's does not
             assert page.evaluate(HEATMAP_CELL_TEXTS) > 0
         _shot(page, "1440", name)
@@ -175,12 +192,20 @@ def test_no_text_is_cut_off_at_1440(browser, server: str, name: str, path: str) 
             page.locator("[data-testid='stMain'] [role='tab']").nth(i).click()
             _settle(page)
             assert _errors(page) == 0, f"{name} / {tab}: an error box"
-            cut += [f"{name} / {tab}: {c['kind']}: {c['text']!r}"
-                    for c in page.evaluate(CUT_TEXTS)]
+            found += [(f"{name} / {tab}", c) for c in page.evaluate(CUT_TEXTS)]
             _shot(page, "1440", f"{name}-{re.sub(r'[^a-z0-9]+', '-', tab.lower()).strip('-')}")
     finally:
         context.close()
+    cut = [f"{where}: {c['kind']}: {c['text']!r}" for where, c in found
+           if not c["kind"].startswith(WIDE_TABLE)]
     assert cut == [], "texts cut off at 1440 px:\n" + "\n".join(cut)
+    wide: dict[str, list[str]] = {}
+    for where, c in found:
+        if c["kind"].startswith(WIDE_TABLE):
+            wide.setdefault(where, []).append(f"{c['kind']}: {c['text']!r}")
+    grown = {where: tables for where, tables in wide.items()
+             if len(tables) > WIDE_TABLES_KNOWN.get(where, 0)}
+    assert grown == {}, f"more tables than before hide columns behind a sideways scroll: {grown}"
     assert _off_the_machine(asked) == [], f"{name}: requests off the machine: {_off_the_machine(asked)[:5]}"
 
 
