@@ -1,11 +1,15 @@
 """Every page in Chromium at desktop (1440x900), phone (390x844) and in the dark theme.
 
 At 1440 px no rendered text is cut off: every label, title, metric, select value, chip, tab
-name and chart text is measured (``scrollWidth > clientWidth`` or a trailing ellipsis, chart
-texts also past the chart's edge) on every page and every tab. On a phone the sidebar starts
-collapsed and the heatmap carries no cell numbers; in the dark theme every page renders on a
-dark background. No page asks anything of a host other than the local server. Screenshots of
-every page in the three settings go to ``artifacts/screenshots/``.
+name and chart text (axis ticks and titles, legends) is measured on every page and every tab
+(the Holding page opened on a holding, the Weekly review with two snapshots): a box narrower
+than its text (``scrollWidth > clientWidth``), a "…" anywhere or a trailing "...", a chart text
+drawn past the chart's edge. Data grids are drawn on a canvas; a grid wider than its box is
+counted (columns behind a sideways scroll) and that count may only go down. On a phone the
+sidebar starts collapsed and the heatmap carries no cell numbers; in the dark theme every page
+renders on a dark background; no page shows an error box. No page asks anything of a host
+other than the local server. Screenshots of every page in the three settings go to
+``artifacts/screenshots/`` (``1440-*``, ``390-*``, ``dark-*``).
 """
 
 from __future__ import annotations
