@@ -88,7 +88,8 @@ def test_report_file_renders_its_charts_offline(browser, report) -> None:  # typ
 def test_report_charts_carry_tickers_and_scenario_labels_none_overlapping(browser, report) -> None:  # type: ignore[no-untyped-def]
     path, snapshot = report
     labels = set(snapshot.scenario_labels().values())
-    tickers = {str(s) for s in snapshot.symbol_frame()["symbol"]}
+    holdings = snapshot.symbol_frame().drop_duplicates("symbol")
+    names = dict(zip(holdings["symbol"].astype(str), holdings["name"].astype(str), strict=True))
     page = _open(browser, path)
     try:
         charts = page.evaluate(TICK_LABELS)
@@ -102,7 +103,11 @@ def test_report_charts_carry_tickers_and_scenario_labels_none_overlapping(browse
 
     heatmap = next(c for t, c in by_title.items() if t.startswith("Value change by holding"))
     assert set(heatmap["x"]) == labels, "heatmap columns: the scenario labels"
-    assert set(heatmap["y"]) == tickers, "heatmap rows: every holding's ticker"
+    rows = set(heatmap["y"])
+    missing = [s for s, n in names.items() if s not in rows and n not in rows]
+    assert missing == [] and len(rows) == len(names), \
+        "heatmap rows: every holding, by its ticker (a private company by its name)"
+    assert {"NVDA", "TSM", "ASML"} <= rows
     bars = by_title["Portfolio impact per scenario"]
     assert set(bars["y"]) == labels, "scenario bars: the scenario labels"
     change = by_title["Portfolio impact per scenario: previous vs current"]
