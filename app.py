@@ -18,7 +18,7 @@ from exposure.ui.widgets import (
     kpi,
 )
 
-setup_page("Overview", ":material/dashboard:")
+setup_page("Overview")
 ctx = sidebar()
 book = ctx.book
 ev = book.evaluation

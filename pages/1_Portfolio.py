@@ -6,7 +6,7 @@ from exposure.ui import fund_view, import_view, reconciliation_view
 from exposure.ui import portfolio_view as pv
 from exposure.ui.sidebar import setup_page, sidebar
 
-setup_page("Portfolio", ":material/upload_file:")
+setup_page("Portfolio")
 ctx = sidebar()
 pv.init_state(ctx.portfolio)
 pv.fill_names(ctx.catalog)

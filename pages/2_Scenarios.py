@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import overview as charts
-from exposure.charts import style
 from exposure.errors import ExposureError
 from exposure.formatting import money, pct
 from exposure.scenarios.share import encode_scenario
@@ -13,7 +12,7 @@ from exposure.ui import editor
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
 
-setup_page("Scenarios", ":material/tune:")
+setup_page("Scenarios")
 ctx = sidebar()
 cat = ctx.catalog
 book = ctx.book
@@ -116,7 +115,7 @@ with edit:
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
                 st.metric("Edited scenario: portfolio impact", money(float(preview.portfolio_usd[1])),
-                          delta=f"{money(delta)} vs '{style.short(origin.title, 40)}'")
+                          delta=f"{money(delta)} vs '{origin.label or origin.title}'")
             order = preview.impact_usd[:, 1].argsort()[:8]
             top = pd.DataFrame({"symbol": preview.profiles.symbols[order],
                                 "value_change": preview.value_change[order, 1] * 100,

@@ -12,7 +12,7 @@ from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
 from exposure.ui.sidebar import setup_page, sidebar
 
-setup_page("Holding", ":material/query_stats:")
+setup_page("Holding")
 ctx = sidebar()
 book = ctx.book
 ev = book.evaluation

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import evidence as ce
-from exposure.charts import style
 from exposure.evidence.event_study import (
     EventStudyConfig,
     EventStudyError,
@@ -19,7 +18,7 @@ from exposure.ui import evidence_view as evd
 from exposure.ui import scorecard_view
 from exposure.ui.sidebar import setup_page, sidebar
 
-setup_page("Policy timeline & evidence", ":material/timeline:")
+setup_page("Policy timeline & evidence")
 ctx = sidebar()
 cat = ctx.catalog
 events = evr.mark_reviewed(ce.events_frame(list(cat.events.values())), cat)
@@ -93,7 +92,7 @@ with study:
         else:
             car = result.car
             with st.container(border=True):
-                st.plotly_chart(ce.car_bar(car, f"CAR {window} around {event.date}: {style.short(event.title, 50)}"),
+                st.plotly_chart(ce.car_bar(car, f"CAR {window} around the event of {event.date:%d %b %Y}"),
                                 width="stretch", key="car_bar")
             st.caption(f"Market model vs {bench}, estimated over {int(car['estimation_days'].max())} "
                        f"trading days ending 30 days before day 0 ({result.day0.date()}"
@@ -149,7 +148,7 @@ with validation:
                 for miss in check.misses:
                     st.caption(f":material/error: {miss}")
             with c2, st.container(border=True):
-                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {style.short(event.title, 50)}"),
+                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: the event of {event.date:%d %b %Y}"),
                                 width="stretch", key="pred_vs_real")
             st.dataframe(check.table, hide_index=True, width="stretch")
 

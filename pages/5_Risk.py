@@ -9,7 +9,7 @@ from exposure.model.uncertainty import contribution_frame
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
 
-setup_page("Risk & uncertainty", ":material/ssid_chart:")
+setup_page("Risk & uncertainty")
 ctx = sidebar()
 book = ctx.book
 ev = book.evaluation

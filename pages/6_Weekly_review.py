@@ -15,7 +15,7 @@ from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import kpi
 from exposure.workspace import home_dir
 
-setup_page("Weekly review", ":material/event_repeat:")
+setup_page("Weekly review")
 ctx = sidebar()
 home = home_dir()
 
@@ -107,11 +107,11 @@ else:
                         key="review_bridge")
     with right, st.container(border=True):
         scen_ids = list(current.scenarios)
-        titles = {**previous.scenario_titles(), **current.scenario_titles()}
-        scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: titles.get(i, i),
+        scen_labels = {**previous.scenario_labels(), **current.scenario_labels()}
+        scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: scen_labels.get(i, i),
                             index=scen_ids.index(ctx.scenario_id) if ctx.scenario_id in scen_ids else 0,
                             key="review_scenario")
-        st.plotly_chart(charts_review.exposure_change_bar(diff.exposures, scen, titles.get(scen, scen)),
+        st.plotly_chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen)),
                         width="stretch", key="review_exposure_change")
 
     with st.container(border=True):
@@ -142,7 +142,8 @@ else:
 
 with st.container(border=True):
     trend = impact_trend(home)
-    st.plotly_chart(charts_review.impact_trend(trend), width="stretch", key="review_trend")
+    st.plotly_chart(charts_review.impact_trend(trend, {s: ctx.label(s) for s in ctx.catalog.scenarios}),
+                    width="stretch", key="review_trend")
 
 with st.container(border=True):
     st.subheader("Report and data")

@@ -11,7 +11,7 @@ from exposure.model.schema import TIERS
 from exposure.ui import provenance_view, scorecard_view, team_view
 from exposure.ui.sidebar import setup_page, sidebar
 
-setup_page("Methodology & data", ":material/menu_book:")
+setup_page("Methodology & data")
 ctx = sidebar()
 cat = ctx.catalog
 

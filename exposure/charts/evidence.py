@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout, short
+from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout, unique_labels
 
 TYPE_LABELS: dict[str, str] = {
     "us_rule": "US rule",
@@ -63,12 +63,15 @@ def event_timeline(frame: pd.DataFrame) -> go.Figure:
 def reported_moves_bar(moves: pd.DataFrame) -> go.Figure:
     """Stock moves reported in the news around events (``event``, ``ticker``, ``move_pct``,
     ``basis``): grouped by event, red for falls."""
-    labels = [f"{short(e, 30)} · {t}" for e, t in zip(moves["event"], moves["ticker"], strict=True)]
+    # the event by its date (never cut), its full title on hover; one bar a report
+    labels = unique_labels([f"{pd.Timestamp(d):%d %b %Y} · {t}"
+                            for d, t in zip(moves["date"], moves["ticker"], strict=True)])
     colors = [LOSS if v < 0 else GAIN for v in moves["move_pct"]]
     fig = go.Figure(go.Bar(
         x=moves["move_pct"], y=labels, orientation="h", marker_color=colors,
         text=[f"{v:+.1f}%" for v in moves["move_pct"]], textposition="auto",
-        customdata=moves["basis"], hovertemplate="%{y}<br>%{x:+.2f}%<br>%{customdata}<extra></extra>",
+        customdata=list(zip(moves["event"], moves["basis"], strict=True)),
+        hovertemplate="%{y}<br>%{customdata[0]}<br>%{x:+.2f}%<br>%{customdata[1]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="reported move (%)", ticksuffix="%")

@@ -202,8 +202,17 @@ def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]
         textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
-    fig.update_xaxes(title="value change (%)", ticksuffix="%")
+    fig.update_xaxes(title="value change (%)", ticksuffix="%", range=_room_for_text(f["value_change"] * 100))
     return apply_layout(fig, "Across all scenarios", height=max(300, 40 * len(f) + 100))
+
+
+def _room_for_text(values: pd.Series) -> list[float]:
+    """An x range with room beside the longest bars on each side, so that a label written
+    outside a bar ("+1.2% ($7.6k)") is never cut at the plot's edge."""
+    lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    span = (hi - lo) or 1.0
+    return [lo - (0.6 * span if lo < 0 else 0.05 * span),
+            hi + (0.6 * span if hi > 0 else 0.05 * span)]
 
 
 def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> go.Figure:

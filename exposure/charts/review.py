@@ -6,6 +6,8 @@ Inputs are the frames of :class:`exposure.review.diff.SnapshotDiff` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -73,14 +75,17 @@ def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_titl
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     fig.update_xaxes(title="change in impact (USD)", tickprefix="$", tickformat="~s")
-    return apply_layout(fig, f"Change in impact per holding: {short(scenario_title, 40)}",
+    return apply_layout(fig, f"Change in impact per holding: {scenario_title}",
                    height=max(300, 26 * len(f) + 130))
 
 
 def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
     """Grouped bars: portfolio impact per scenario in the previous and current snapshot
-    (``SnapshotDiff.portfolio``)."""
-    labels = unique_labels([short(t) for t in portfolio["title"]])
+    (``SnapshotDiff.portfolio``; a ``label`` column, the scenarios' short labels, names the
+    bars when present, else the title shortened)."""
+    names = (portfolio["label"] if "label" in portfolio
+             else [short(t) for t in portfolio["title"]])
+    labels = unique_labels([str(n) for n in names])
     fig = go.Figure()
     for col, name, color in (("old_impact_usd", "Previous", NEUTRAL),
                              ("new_impact_usd", "Current", "#2E6FBA")):
@@ -92,16 +97,17 @@ def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
                    height=max(300, 48 * len(portfolio) + 130))
 
 
-def impact_trend(trend: pd.DataFrame) -> go.Figure:
+def impact_trend(trend: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Lines of portfolio impact per scenario over every snapshot, plus the
-    probability-weighted expectation dashed (``review_store.impact_trend``)."""
+    probability-weighted expectation dashed (``review_store.impact_trend``). ``labels``: the
+    scenarios' short labels by id; a scenario without one is named by its whole title."""
     fig = go.Figure()
     for scen, f in trend.groupby("scenario", sort=False):
         title = str(f["title"].iloc[-1])
+        name = (labels or {}).get(str(scen)) or title
         fig.add_scatter(x=f["taken_at"], y=f["impact_usd"], mode="lines+markers",
-                        name=short(title, 30), customdata=f["week"],
-                        hovertemplate="%{customdata}<br>%{y:$,.0f}<extra>"
-                                      + short(title, 30) + "</extra>",
+                        name=name, customdata=f["week"],
+                        hovertemplate="%{customdata}<br>%{y:$,.0f}<extra>" + name + "</extra>",
                         legendgroup=str(scen))
     per_snapshot = trend.drop_duplicates("snapshot_id")
     if len(per_snapshot):

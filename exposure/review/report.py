@@ -36,8 +36,10 @@ from exposure.review.tables import (
 from exposure.storage.reviews import Comment, SignOff
 from exposure.yamlio import atomic_write_bytes
 
-REPORT_WIDTH = 1000
-"""Pixel width of the report's charts (fits an A4 page when printed)."""
+REPORT_WIDTH = 680
+"""Pixel width of every chart in the report: an A4 page printed with 10 mm margins is 718 px
+wide at 96 px per inch, less the card's padding. Fixed, so that what is checked on screen is
+what prints."""
 
 Formatter = Callable[[Any], str]
 
@@ -56,7 +58,20 @@ table{border-collapse:collapse;width:100%;font-size:12.5px}
 th,td{border-bottom:1px solid #e5e8ec;padding:4px 8px;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f2f5}
 .muted{color:#7b8a99}footer{color:#7b8a99;font-size:12px;margin-top:30px}
+@media print{
+@page{size:A4;margin:10mm}
+body,main,.card,th,.note{background:#fff!important}
+body{font-size:10.5px}main{max-width:none;padding:0}
+.card{border-color:#c8ced6;padding:8px;break-inside:avoid}
+main>h2:not(:first-of-type){break-before:page}h2,h3{break-after:avoid}
+.kpis{grid-template-columns:repeat(2,1fr)}
+table{font-size:9.5px}thead{display:table-header-group}tr{break-inside:avoid}
+td{overflow-wrap:anywhere}
+.modebar-container{display:none!important}
+}
 """
+"""Screen: cards on a light grey page. Print (A4): white, every section from a new page,
+charts fit the page's width (they are drawn REPORT_WIDTH px wide), tables wrap."""
 
 
 def _esc(value: Any) -> str:
@@ -110,8 +125,10 @@ class _Figures:
 
     def __call__(self, fig: go.Figure) -> str:
         fig = go.Figure(fig).update_layout(paper_bgcolor="#ffffff")
+        if fig.layout.width is None:
+            fig.update_layout(width=REPORT_WIDTH)
         out = pio.to_html(fig, include_plotlyjs=self.count == 0, full_html=False,
-                          config={"displaylogo": False, "responsive": True})
+                          config={"displaylogo": False, "responsive": False})
         self.count += 1
         return f'<div class="card">{out}</div>'
 
@@ -144,7 +161,9 @@ def _kpis(current: Snapshot, diff: SnapshotDiff | None) -> str:
     return f'<div class="kpis">{"".join(cells)}</div>'
 
 
-def _changes(diff: SnapshotDiff, figure: _Figures) -> str:
+def _changes(diff: SnapshotDiff, figure: _Figures, labels: dict[str, str]) -> str:
+    """What changed since the previous snapshot; ``labels``: the current scenarios' short
+    labels (a scenario only the previous snapshot had is named by its title)."""
     s = diff.summary
     parts = [
         "<h2>Changes since the previous review</h2>",
@@ -155,7 +174,9 @@ def _changes(diff: SnapshotDiff, figure: _Figures) -> str:
         f"{_esc(fmt_usd(s.added_usd))}, removed {_esc(fmt_usd(s.removed_usd))}, cash "
         f"{_esc(fmt_usd(s.cash_change_usd))}.</p>",
         figure(charts_review.value_bridge_waterfall(diff.bridge)),
-        figure(charts_review.portfolio_change_bar(diff.portfolio)),
+        figure(charts_review.portfolio_change_bar(diff.portfolio.assign(
+            label=[labels.get(sid) or title for sid, title in
+                   zip(diff.portfolio["scenario"], diff.portfolio["title"], strict=True)]))),
         "<h2>Holdings changes</h2>",
         '<div class="card">' + html_table(
             diff.holdings[diff.holdings["value_change_usd"].abs() > 0.005],
@@ -245,7 +266,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         _ritual(current, comments, signoffs),
     ]
     if diff is not None:
-        body.append(_changes(diff, figure))
+        body.append(_changes(diff, figure, labels))
     else:
         body.append('<p class="muted">This is the first snapshot: there is no previous review '
                     "to compare with yet.</p>")

@@ -5,6 +5,7 @@ scenario set, shock case, look-through and where prices come from. Returns a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -62,10 +63,15 @@ class PageContext:
         return scn.title if scn is not None else scenario_id
 
 
-def setup_page(title: str, icon: str = ":material/public:") -> None:
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.svg"
+"""The browser-tab icon, bundled: Streamlit fetches a ``:material/...:`` page icon from a font
+CDN at every load (and shows none offline); an SVG file goes inline as a data: URL."""
+
+
+def setup_page(title: str) -> None:
     """``st.set_page_config`` for every page (must run first). The sidebar starts open on a
     desktop and collapsed on a phone."""
-    st.set_page_config(page_title=f"{title} · AI export-policy exposure", page_icon=icon,
+    st.set_page_config(page_title=f"{title} · AI export-policy exposure", page_icon=FAVICON,
                        layout="wide", initial_sidebar_state="auto")
 
 
