@@ -34,6 +34,13 @@ def whole_money(value: float) -> str:
     return f"{sign}${v:,.0f}" if v >= 10_000 else f"{sign}${v:,.2f}"
 
 
+def ordinal(n: int) -> str:
+    """``1`` -> ``1st``, ``2`` -> ``2nd``, ``11`` -> ``11th``, ``95`` -> ``95th``."""
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
 def listing(items: list[str], limit: int = 30) -> str:
     """``A, B, C`` or, past ``limit`` items, ``A, B, ... and 120 more``."""
     if len(items) <= limit:

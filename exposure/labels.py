@@ -100,6 +100,17 @@ def holding_name(catalog: Catalog, symbol: str, name: str | None = None) -> str:
     return symbol
 
 
+def holding_label(symbol: str, name: str | None = None) -> str:
+    """A holding from the book's own columns, no catalog needed: "NVIDIA (NVDA)"; a private
+    company's lower-case id by its name alone ("Anthropic"); the symbol when there is no name."""
+    symbol, name = str(symbol), str(name or "").strip()
+    if not name or name == symbol:
+        return symbol
+    if symbol != symbol.upper():  # a private company's id, not a ticker
+        return name
+    return f"{name} ({symbol})"
+
+
 def subject_name(catalog: Catalog, subject: str) -> str:
     """A provenance subject: ``segment:chips`` -> "Chips (segment default)", ``price:NVDA`` ->
     "NVIDIA (NVDA) price", ``fund:SMH`` -> the fund's name, an issuer id -> its name."""
@@ -111,6 +122,14 @@ def subject_name(catalog: Catalog, subject: str) -> str:
         return f"{entity_name(catalog, rest)} price"
     if rest and kind == "fund":
         return entity_name(catalog, rest)
+    if rest and kind == "scenario":
+        scenario = catalog.scenarios.get(rest)
+        return (scenario.label or scenario.title) if scenario is not None else readable(rest)
+    if rest and kind == "holding":
+        return f"{entity_name(catalog, rest)} (holding)"
+    link = catalog.links.get(subject)
+    if link is not None:
+        return f"{entity_name(catalog, link.holder)} → {entity_name(catalog, link.target)}"
     return entity_name(catalog, subject)
 
 
@@ -133,6 +152,8 @@ def field_name(catalog: Catalog, field: str) -> str:
         if kind == "contract":
             return f"Compute contract with {target_name}"
         return f"{readable(kind)} link to {target_name}"
+    if field.startswith("shocks."):
+        return f"Shock: {channel_name(catalog, field.split('.', 1)[1])}"
     if field.startswith("close_"):
         return f"Close ({field.split('_', 1)[1].upper()})"
     return readable(field)

@@ -5,15 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from exposure.model.catalog import STALE_MONTHS, Catalog
+from exposure.glossary import tip
+from exposure.labels import field_name, tier_name
+from exposure.model.catalog import Catalog
 from exposure.model.engine import ProfileSource
 
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
     "Value": st.column_config.TextColumn("Value"),
-    "Stale": st.column_config.CheckboxColumn(
-        "Stale", help=f"as of more than {STALE_MONTHS} months ago: check for a newer figure"),
+    "Tier": st.column_config.TextColumn(help=tip("Tier")),
+    "Kind": st.column_config.TextColumn(help=tip("Estimate")),
+    "Basis": st.column_config.TextColumn(help=tip("Basis"), width="large"),
+    "As of": st.column_config.DateColumn(help=tip("As of")),
+    "Stale": st.column_config.CheckboxColumn("Stale", help=tip("Stale")),
 }
+
+
+def value_text(field: str, value: float) -> str:
+    """A sourced number as read: shares as percentages, dollars in billions or whole dollars."""
+    return _fmt(field, value)
 
 
 def _fmt(field: str, value: float) -> str:
@@ -41,14 +51,14 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
         seg = prov[(prov["subject"] == f"segment:{company.segment}") & (prov["field"] == "elasticity")]
         f = pd.concat([f, seg.assign(basis="segment default: " + seg["basis"])])
     return pd.DataFrame({
-        "Field": f["field"].str.replace("exposure.", "exposure: ", regex=False),
+        "Field": [field_name(catalog, fl) for fl in f["field"]],
         "Value": [_fmt(fl, v) for fl, v in zip(f["field"], f["value"], strict=True)],
-        "Estimate": f["estimate"].map({True: "estimate", False: "reported"}),
-        "Basis": f["basis"],
+        "Tier": [tier_name(t) for t in f["tier"]],
         "As of": f["as_of"],
-        "Stale": f["stale"],
-        "Tier": f["tier"],
         "Source": f["source"],
+        "Kind": f["estimate"].map({True: "Estimate", False: "Reported"}),
+        "Stale": f["stale"],
+        "Basis": f["basis"],
     }).reset_index(drop=True)
 
 

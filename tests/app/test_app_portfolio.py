@@ -261,7 +261,7 @@ def test_save_then_reload_from_the_store(at: AppTest, home: Path) -> None:
     assert any("version 2" in s.value for s in at.success)
     fresh = page("pages/1_Portfolio.py").run()
     table = frame_with(fresh, "problem")
-    assert list(table["name"]) == ["Fidelity book"] and list(table["version"]) == [2]
+    assert list(table["Name"]) == ["Fidelity book"] and list(table["Version"]) == [2]
     fresh.button(key="pf_load").click().run()
     assert errors(fresh) == []
     assert in_use(fresh) == "Fidelity book"
