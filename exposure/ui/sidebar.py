@@ -214,7 +214,7 @@ def plain(text: str) -> str:
     return out
 
 
-_MACHINE_NOTE = re.compile(r"\s*\((?=[^()]*(?:Yahoo|paused|rate limit|not asked))[^()]*\)")
+_MACHINE_NOTE = re.compile(r"\s*\((?=[^()]*(?:paused|rate limit|not asked))[^()]*\)")
 
 
 def short_status(status: str) -> str:
