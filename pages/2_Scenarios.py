@@ -14,7 +14,14 @@ from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
-from exposure.ui.widgets import change_column, chart, table, usd_column
+from exposure.ui.widgets import (
+    about_the_data,
+    change_column,
+    chart,
+    price_note,
+    table,
+    usd_column,
+)
 
 setup_page("Scenarios", ":material/tune:")
 ctx = sidebar()
@@ -154,3 +161,10 @@ with edit:
                            + ("." if changed else " (no edits yet: this is the library scenario)."))
                 link = f"{base_url}?{editor.SHARE_PARAM}={token}" if changed else base_url
                 st.code(link, language=None, wrap_lines=True)
+
+about_the_data([
+    price_note(ctx.price_status),
+    f"Library: {len(cat.scenarios)} scenarios, "
+    f"{sum(cat.is_user('scenario', s) for s in cat.scenarios)} of them yours (saved in your "
+    "workspace as YAML). Every shock carries a range and a one-line rationale citing a fact.",
+], commands=["evaluate --portfolio <your book> --scenario <scenario id> --case adverse"])

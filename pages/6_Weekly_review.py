@@ -20,6 +20,14 @@ setup_page("Weekly review", ":material/event_repeat:")
 ctx = sidebar()
 home = home_dir()
 
+def _about() -> None:
+    about_the_data([price_note(ctx.price_status),
+                    f"Snapshots are kept in the review store under {home}; each keeps the "
+                    "prices, scenario set and results it was taken with."],
+                   commands=["review snapshot --portfolio <your book>",
+                             "review report --out weekly-review.html"])
+
+
 st.title("Weekly review")
 st.caption("Take a snapshot of the portfolio in use (holdings, prices, scenario set and "
            "results), compare it with an earlier one, and download the report.")
@@ -46,10 +54,12 @@ try:
     infos = list_snapshots(home)
 except ExposureError as exc:
     st.error(f"The review history could not be read: {exc}")
+    _about()
     st.stop()
 if not infos:
     st.info("No snapshots yet. Take the first one above; next week, take another and "
             "compare.", icon=":material/info:")
+    _about()
     st.stop()
 
 with st.container(border=True):
@@ -165,8 +175,4 @@ with st.container(border=True):
                        file_name=f"weekly-review-{stamp}-{name}", mime="text/csv",
                        icon=":material/table:", key="review_dl_csv", on_click="ignore")
 
-about_the_data([price_note(ctx.price_status),
-                f"Snapshots are kept in the review store under {home}; each keeps the prices, "
-                "scenario set and results it was taken with."],
-               commands=["review snapshot --portfolio <your book>",
-                         "review report --out weekly-review.html"])
+_about()

@@ -61,7 +61,7 @@ EDITOR_CONFIG = {
     "mark_basis": st.column_config.TextColumn("Mark basis", help=tip("Mark")),
     "raw_symbol": st.column_config.TextColumn("In file", disabled=True),
     "statement_price": st.column_config.NumberColumn(
-        "Statement price", format="%.4f", help="The statement's own price per share, in the "
+        "Statement price", format="localized", help="The statement's own price per share, in the "
         "row's currency."),
     "statement_date": st.column_config.TextColumn(
         "Statement date", help="The date the statement's price and value are as of."),

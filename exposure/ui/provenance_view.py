@@ -24,7 +24,10 @@ def _method_text() -> str:
     start = doc.find("How the mix is computed")
     end = doc.find(":func:`weighted_provenance`")
     body = doc[start:end] if start >= 0 else doc
-    return body.split("\n", 2)[-1].replace(":data:", "").replace("``", "`").strip()
+    body = body.split("\n", 2)[-1].replace(":data:", "").replace("``", "`").strip()
+    # the investor reads what the data check does, not the command that runs it
+    return body.replace("`exposure validate-data`", "the data check").replace(
+        "`exposure.model.schema.TIERS`", "the source tiers")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
