@@ -140,7 +140,12 @@ with st.container(border=True):
     if profile.empty:
         st.info("No sourced numbers for this holding.")
     else:
-        table(profile, holding_view.PROFILE_CONFIG, key="profile_table")
+        table(profile, holding_view.PROFILE_CONFIG, key="profile_table",
+              column_order=holding_view.PROFILE_COLUMNS)
+        with st.expander("How each number was derived"):
+            for field, basis in zip(profile["Field"], profile["Basis"], strict=True):
+                if basis:
+                    st.markdown(f"- **{field}**: {basis}")
     for note in holding_view.profile_notes(ctx.catalog, symbol):
         st.caption(f":material/info: {note}")
     mark = str(valued.get("mark_basis") or "")

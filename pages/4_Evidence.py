@@ -59,12 +59,12 @@ with timeline:
         "Type": newest_first["type_label"].to_numpy(),
         "Where": newest_first["jurisdiction"].to_numpy(),
         "Tickers": newest_first["tickers"].to_numpy(),
-        "Tier": [tier_name(t) for t in newest_first["tier"]],
         "Source": newest_first["source"].to_numpy(),
         "Added": [str(o).capitalize() for o in newest_first["origin"]],
-    }), {"Date": st.column_config.DateColumn(format="D MMM YYYY"), "Source": LINK,
-         "Event": st.column_config.TextColumn(width="large"),
-         "Tier": st.column_config.TextColumn(help=tip("Tier"))}, key="events_table")
+    }), {"Date": st.column_config.DateColumn(format="D MMM YYYY", width=100), "Source": LINK,
+         "Event": st.column_config.TextColumn(width=300),
+         "Type": st.column_config.TextColumn(width=140),
+         "Tickers": st.column_config.TextColumn(width=120)}, key="events_table")
 
 listed = list(dict.fromkeys(
     str(s) for s, k in zip(ctx.book.valued["symbol"], ctx.book.valued["kind"], strict=True)

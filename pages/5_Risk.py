@@ -76,9 +76,11 @@ with right, st.container(border=True):
                                                         strict=True)],
         "Share of ES": contrib["share_of_es"].to_numpy()})
     table(shown, {
-        "ES contribution": usd_column(help=tip("ES contribution")),
+        "ES contribution": usd_column(help=tip("ES contribution"), width=110),
+        "Holding": st.column_config.TextColumn(width=210),
         "Share of ES": st.column_config.ProgressColumn(format="percent", min_value=0.0,
-                                                      max_value=1.0)}, key="es_contribution")
+                                                      max_value=1.0, width=95)},
+        key="es_contribution")
     st.caption("Each holding's mean change in the worst 5% of draws (losses negative); they add "
                "up to the expected shortfall.")
 

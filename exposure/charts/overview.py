@@ -58,8 +58,11 @@ def impact_heatmap(
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
     custom = np.vectorize(money)(usd_t.to_numpy(dtype=float)) if z.size else z
     labels = unique_labels([scenario_labels.get(s, s) for s in scen])
+    names = (f.groupby("symbol", sort=False)["name"].first() if "name" in f.columns
+             else pd.Series(dtype=str))
+    rows = unique_labels([_tile_label(s, str(names.get(s, ""))) for s in order])
     fig = go.Figure(go.Heatmap(
-        z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
+        z=z, x=labels, y=rows, zmin=-bound, zmax=bound, zmid=0,
         colorscale=DIVERGING, text=text, texttemplate="" if compact else "%{text}",
         textfont=dict(size=10), customdata=custom,
         colorbar=dict(title="value<br>change %", thickness=12),

@@ -13,9 +13,7 @@ from exposure.model.engine import ProfileSource
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
     "Value": st.column_config.TextColumn("Value"),
-    "Tier": st.column_config.TextColumn(help=tip("Tier")),
-    "Kind": st.column_config.TextColumn(help=tip("Estimate")),
-    "Basis": st.column_config.TextColumn(help=tip("Basis"), width="large"),
+    "Tier": st.column_config.TextColumn(help=tip("Tier", "Estimate")),
     "As of": st.column_config.DateColumn(help=tip("As of")),
     "Stale": st.column_config.CheckboxColumn("Stale", help=tip("Stale")),
 }
@@ -53,13 +51,17 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
     return pd.DataFrame({
         "Field": [field_name(catalog, fl) for fl in f["field"]],
         "Value": [_fmt(fl, v) for fl, v in zip(f["field"], f["value"], strict=True)],
-        "Tier": [tier_name(t) for t in f["tier"]],
-        "As of": f["as_of"],
-        "Source": f["source"],
-        "Kind": f["estimate"].map({True: "Estimate", False: "Reported"}),
-        "Stale": f["stale"],
-        "Basis": f["basis"],
+        "Tier": [tier_name(t) + (", estimate" if e and t not in ("estimated", "judgement") else "")
+                 for t, e in zip(f["tier"], f["estimate"], strict=True)],
+        "As of": f["as_of"].to_numpy(),
+        "Source": f["source"].to_numpy(),
+        "Stale": f["stale"].to_numpy(),
+        "Basis": f["basis"].to_numpy(),
     }).reset_index(drop=True)
+
+
+PROFILE_COLUMNS = ["Field", "Value", "Tier", "As of", "Source", "Stale"]
+"""The columns the profile table shows; the basis (long text) is listed under it."""
 
 
 def profile_notes(catalog: Catalog, symbol: str) -> list[str]:

@@ -40,9 +40,11 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", theme="streamlit", key=key)
 
 
-def usd_column(label: str | None = None, help: str | None = None) -> Any:
+def usd_column(label: str | None = None, help: str | None = None,
+               width: int | str | None = None) -> Any:
     """Dollars with thousands separators and no cents: ``$620,000``."""
-    return st.column_config.NumberColumn(label, format="dollar", step=1, help=help)
+    return st.column_config.NumberColumn(label, format="dollar", step=1, help=help,
+                                         width=width)  # type: ignore[arg-type]
 
 
 def percent_column(label: str | None = None, help: str | None = None) -> Any:
