@@ -108,15 +108,18 @@ with edit:
     with left:
         st.text_input("Title", key="ed_title", max_chars=120)
         st.text_area("Narrative", key="ed_narrative", max_chars=2000, height=100)
-        st.slider("Probability (%)", 0, 100, key="ed_prob")
-        st.markdown("**Shocks per channel** (fractional change of the stream, in %)")
+        st.slider("Probability (%)", 0, 100, key="ed_prob", help=tip("Probability"))
+        st.markdown("**Shocks per channel** (fractional change of the stream, in %)",
+                    help=tip("Shock", "Channel"))
         for ch in cat.channel_ids:
             with st.container(border=True):
                 st.markdown(f"**{names[ch]}**")
                 c1, c2 = st.columns(2)
                 c1.slider("Base", -100, 100, key=f"ed_base_{ch}", format="%+d%%",
+                          help=tip("Central case"),
                           on_change=editor.keep_base_in_range, args=(ch, "base"))
                 c2.slider("Low to high", -100, 100, key=f"ed_range_{ch}", format="%+d%%",
+                          help=tip("Adverse case", "Favourable case"),
                           on_change=editor.keep_base_in_range, args=(ch, "range"))
     with right:
         origin = editor.origin()
