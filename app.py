@@ -6,16 +6,21 @@ from exposure.charts import overview as charts
 from exposure.evaluation.provenance import provenance_headline
 from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
+from exposure.glossary import tip
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.provenance_view import book_provenance
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import (
     TABLE_CONFIG,
     TABLE_ROWS,
+    about_the_data,
+    chart,
     default_profile_note,
     exposures_table,
     is_phone,
     kpi,
+    price_note,
+    table,
 )
 
 setup_page("Overview")
@@ -28,7 +33,9 @@ label = ctx.label(ctx.scenario_id)
 st.title("Export-policy exposure")
 st.caption(
     f"{ctx.portfolio.name} · {len(ctx.portfolio.holdings)} holdings · {ctx.case} case"
-    f"{' · look-through on' if ctx.lookthrough_on else ''} · {ctx.price_status}"
+    f"{' · look-through on' if ctx.lookthrough_on else ''}"
+    + (f" · prices as of {book.price_date:%d %b %Y}" if book.price_date else ""),
+    help=tip("Shock case", "Look-through"),
 )
 if ctx.portfolio.illustrative:
     st.info("This is the bundled **illustrative** sample portfolio, not investment advice. "
@@ -50,24 +57,23 @@ with c1:
     kpi("Portfolio value", money(total),
         delta=f"prices as of {book.price_date:%d %b %Y}" if book.price_date else None,
         delta_color="off",
-        help="Holdings at the prices shown in the sidebar plus cash, in USD.")
+        help="Holdings at the prices shown in the sidebar plus cash, in USD. Where each price "
+             "comes from: **About the data** at the bottom of the page.")
 with c2:
     kpi(f"Impact: {label}", money(impact), delta=f"{pct(ev.impact_pct[j], digits=2)} of the book",
-        help=f"{ctx.title(ctx.scenario_id)}: change in portfolio value if this scenario happens "
-             f"({ctx.case} case).")
+        help=tip("Impact", "% of book", extra=f"{ctx.title(ctx.scenario_id)}, {ctx.case} case."))
 with c3:
     kpi("Probability-weighted impact", money(ev.expected_impact_usd),
         delta=f"{pct(ev.expected_pct, digits=2)} of the book",
-        help="Sum over the scenario set of probability x impact; the remainder of probability "
-             "is 'no policy change'. Weights: "
-             + ", ".join(f"{ev.scenarios.label(i)} {p:.0%}"
-                         for i, p in enumerate(ev.probabilities)))
+        help=tip("Probability-weighted impact", extra="Weights: " + ", ".join(
+            f"{ev.scenarios.label(i)} {p:.0%}" for i, p in enumerate(ev.probabilities))))
 with c4:
     if worst is not None and ev.impact_usd[worst, j] < 0:
         kpi("Most exposed holding", str(ev.profiles.symbols[worst]),
             delta=f"{money(float(ev.impact_usd[worst, j]))} "
                   f"({pct(float(ev.value_change[worst, j]))})",
-            help=f"{ev.profiles.names[worst]}: largest loss under {label}.")
+            help=f"{ev.profiles.names[worst]}: largest loss under {label}.\n\n"
+                 + tip("Value change"))
     else:
         kpi("Most exposed holding", "none", help="No holding loses value under this scenario.")
 
@@ -81,24 +87,30 @@ if total <= 0 or not len(ev.market_value):
 by_symbol = book.symbol_frame()
 left, right = st.columns([5, 6])
 with left, st.container(border=True):
-    st.plotly_chart(charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id),
-                    width="stretch", key="scenario_bar")
+    chart(charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id), key="scenario_bar")
 with right, st.container(border=True):
-    st.plotly_chart(charts.exposure_treemap(by_symbol, ctx.scenario_id, label),
-                    width="stretch", key="treemap")
+    chart(charts.exposure_treemap(by_symbol, ctx.scenario_id, label), key="treemap")
 
 with st.container(border=True):
     labels = {s: ev.scenarios.label(i) for i, s in enumerate(ev.scenarios.ids)}
-    st.plotly_chart(charts.impact_heatmap(by_symbol, labels, max_rows=15 if is_phone() else 40,
-                                          compact=is_phone()), width="stretch", key="heatmap")
+    chart(charts.impact_heatmap(by_symbol, labels, max_rows=15 if is_phone() else 40,
+                                compact=is_phone()), key="heatmap")
 
 with st.container(border=True):
     st.subheader("Top exposures")
     st.caption(f"Under **{label}**, largest loss first. Click a column to sort.")
-    st.dataframe(exposures_table(book, ctx.scenario_id), hide_index=True, width="stretch",
-                 column_config=TABLE_CONFIG)
+    table(exposures_table(book, ctx.scenario_id), TABLE_CONFIG, key="top_exposures")
     if len(ev.market_value) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS} largest impacts of {len(ev.market_value):,} holdings; "
-                   "the CLI (`exposure evaluate --format csv`) lists them all.")
+                   "the full list is one command away (About the data).")
 
 effective_exposure_section(ctx)
+
+about_the_data(
+    [price_note(ctx.price_status),
+     f"Scenario set: {len(ev.scenarios)} scenarios; case {ctx.case}; look-through "
+     f"{'on' if ctx.lookthrough_on else 'off'}.",
+     "Company profiles, segment defaults and scenarios: the bundled, sourced catalog (every "
+     "number with its source and date on the Methodology page)."],
+    commands=[f"evaluate --portfolio <your book> --case {ctx.case} --format csv"],
+)

@@ -34,8 +34,53 @@ def whole_money(value: float) -> str:
     return f"{sign}${v:,.0f}" if v >= 10_000 else f"{sign}${v:,.2f}"
 
 
+def ordinal(n: int) -> str:
+    """``1`` -> ``1st``, ``2`` -> ``2nd``, ``11`` -> ``11th``, ``95`` -> ``95th``."""
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
 def listing(items: list[str], limit: int = 30) -> str:
     """``A, B, C`` or, past ``limit`` items, ``A, B, ... and 120 more``."""
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f" and {len(items) - limit:,} more"
+
+
+def money_tick(value: float) -> str:
+    """An axis tick in dollars, sign before the symbol and no trailing zeros: ``-$100k``,
+    ``$1.5M``, ``$2B``, ``$0`` (never ``$-100k``)."""
+    if value == 0:
+        return "$0"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if v >= scale * 0.9995:
+            text = f"{v / scale:.2f}".rstrip("0").rstrip(".")
+            return f"{sign}${text}{unit}"
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return f"{sign}${text}"
+
+
+def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
+    """About ``count`` round tick values (1, 2, 2.5 or 5 times a power of ten) covering
+    ``[lo, hi]``, zero included when the range spans it."""
+    import math
+
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0]
+    if hi < lo:
+        lo, hi = hi, lo
+    span = hi - lo
+    if span <= 0:
+        span = abs(hi) or 1.0
+        lo, hi = lo - span / 2, hi + span / 2
+    raw = span / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step) * step
+    ticks = [round(first, 10) + 0.0]
+    while ticks[-1] < hi - step * 1e-9:
+        ticks.append(round(ticks[-1] + step, 10) + 0.0)
+    return ticks

@@ -5,6 +5,7 @@ import streamlit as st
 from exposure.ui import fund_view, import_view, reconciliation_view
 from exposure.ui import portfolio_view as pv
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.widgets import about_the_data, price_note
 
 setup_page("Portfolio")
 ctx = sidebar()
@@ -32,3 +33,10 @@ pv.classify_section(edited, ctx.catalog)
 pv.actions_section(draft, edited)
 pv.saved_section()
 fund_view.fund_import_section()
+
+about_the_data([
+    price_note(ctx.price_status),
+    f"The catalog knows {len(ctx.catalog.companies)} companies and {len(ctx.catalog.funds)} "
+    "funds; other symbols get their segment's default profile once classified.",
+    "Saved portfolios live in your workspace; every saved version is kept.",
+], commands=["import <broker export.csv> --out my-book.yaml", "portfolios list"])

@@ -6,11 +6,21 @@ import streamlit as st
 from exposure.charts import overview as charts
 from exposure.errors import ExposureError
 from exposure.formatting import money, pct
+from exposure.glossary import tip
+from exposure.labels import holding_label
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
+from exposure.ui.widgets import (
+    about_the_data,
+    change_column,
+    chart,
+    price_note,
+    table,
+    usd_column,
+)
 
 setup_page("Scenarios")
 ctx = sidebar()
@@ -32,14 +42,17 @@ with library:
             badge = " :blue-badge[user]" if cat.is_user("scenario", sid) else ""
             st.markdown(f"#### {scn.title}{badge}")
             a, c = st.columns(2)
-            a.metric("Probability", f"{scn.probability.value:.0%}", help=scn.probability.basis)
+            a.metric("Probability", f"{scn.probability.value:.0%}",
+                     help=tip("Probability", extra=f"Basis: {scn.probability.basis}"))
             impact = impacts.get(sid)
             if impact is None:
                 impact = float(book.with_scenarios([scn]).portfolio_usd[0])
             c.metric("Portfolio impact", money(impact),
                      delta=f"{pct(impact / ev.total_value_usd)} of the book"
-                     if ev.total_value_usd > 0 else None, delta_color="off")
-            st.caption(f"Horizon: {scn.horizon} · {ctx.case} case")
+                     if ev.total_value_usd > 0 else None, delta_color="off",
+                     help=tip("Impact", "% of book"))
+            st.caption(f"Horizon: {scn.horizon} · {ctx.case} case",
+                       help=tip("Horizon", "Shock case"))
             st.write(scn.narrative)
             if scn.events:
                 lines = []
@@ -68,14 +81,17 @@ with compare:
             with col, st.container(border=True):
                 st.metric(ctx.label(sid), money(float(usd_)),
                           delta=f"{pct(float(share), digits=2)} of the book",
-                          help=cat.scenarios[sid].title)
+                          help=f"{cat.scenarios[sid].title}\n\n" + tip("Impact"))
         with st.container(border=True):
-            st.plotly_chart(charts.shock_comparison(shocks, names), width="stretch",
-                            key="shock_comparison")
-        table = shocks.pivot_table(index="channel", columns="scenario", values="base",
-                                   aggfunc="first", sort=False).fillna(0.0) * 100
-        table.index = [names.get(c, c) for c in table.index]
-        st.dataframe(table.style.format("{:+.0f}%"), width="stretch")
+            chart(charts.shock_comparison(shocks, names), key="shock_comparison")
+        base = shocks.pivot_table(index="channel", columns="scenario", values="base",
+                                  aggfunc="first", sort=False).fillna(0.0) * 100
+        base.insert(0, "Channel", [names.get(c, c) for c in base.index])
+        base.columns.name = None
+        table(base.reset_index(drop=True),
+              {"Channel": st.column_config.TextColumn(help=tip("Channel"))}
+              | {c: change_column(help=tip("Shock", "Central case"), digits=0)
+                 for c in base.columns[1:]}, key="compare_table")
 
 with edit:
     problem = editor.init_editor(cat)
@@ -91,15 +107,18 @@ with edit:
     with left:
         st.text_input("Title", key="ed_title", max_chars=120)
         st.text_area("Narrative", key="ed_narrative", max_chars=2000, height=100)
-        st.slider("Probability (%)", 0, 100, key="ed_prob")
-        st.markdown("**Shocks per channel** (fractional change of the stream, in %)")
+        st.slider("Probability (%)", 0, 100, key="ed_prob", help=tip("Probability"))
+        st.markdown("**Shocks per channel** (fractional change of the stream, in %)",
+                    help=tip("Shock", "Channel"))
         for ch in cat.channel_ids:
             with st.container(border=True):
                 st.markdown(f"**{names[ch]}**")
                 c1, c2 = st.columns(2)
                 c1.slider("Base", -100, 100, key=f"ed_base_{ch}", format="%+d%%",
+                          help=tip("Central case"),
                           on_change=editor.keep_base_in_range, args=(ch, "base"))
                 c2.slider("Low to high", -100, 100, key=f"ed_range_{ch}", format="%+d%%",
+                          help=tip("Adverse case", "Favourable case"),
                           on_change=editor.keep_base_in_range, args=(ch, "range"))
     with right:
         origin = editor.origin()
@@ -115,14 +134,17 @@ with edit:
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
                 st.metric("Edited scenario: portfolio impact", money(float(preview.portfolio_usd[1])),
-                          delta=f"{money(delta)} vs '{origin.label or origin.title}'")
+                          delta=f"{money(delta)} vs '{origin.label or origin.title}'",
+                          help=tip("Impact"))
             order = preview.impact_usd[:, 1].argsort()[:8]
-            top = pd.DataFrame({"symbol": preview.profiles.symbols[order],
-                                "value_change": preview.value_change[order, 1] * 100,
-                                "impact_usd": preview.impact_usd[order, 1]})
-            st.dataframe(top, hide_index=True, width="stretch", column_config={
-                "value_change": st.column_config.NumberColumn("Value change %", format="%+.1f%%"),
-                "impact_usd": st.column_config.NumberColumn("Impact", format="dollar")})
+            top = pd.DataFrame({
+                "Holding": [holding_label(s, n) for s, n in zip(
+                    preview.profiles.symbols[order], preview.profiles.names[order], strict=True)],
+                "Impact": preview.impact_usd[order, 1],
+                "Value change": preview.value_change[order, 1] * 100})
+            table(top, {"Impact": usd_column(help=tip("Impact")),
+                        "Value change": change_column(help=tip("Value change"))},
+                  key="editor_top")
             changed = edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"})
             in_library = cat.scenarios.get(origin.id) == origin
             token = encode_scenario(edited, origin if in_library else None)
@@ -141,3 +163,10 @@ with edit:
                            + ("." if changed else " (no edits yet: this is the library scenario)."))
                 link = f"{base_url}?{editor.SHARE_PARAM}={token}" if changed else base_url
                 st.code(link, language=None, wrap_lines=True)
+
+about_the_data([
+    price_note(ctx.price_status),
+    f"Library: {len(cat.scenarios)} scenarios, "
+    f"{sum(cat.is_user('scenario', s) for s in cat.scenarios)} of them yours (saved in your "
+    "workspace as YAML). Every shock carries a range and a one-line rationale citing a fact.",
+], commands=["evaluate --portfolio <your book> --scenario <scenario id> --case adverse"])

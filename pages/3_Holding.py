@@ -8,9 +8,12 @@ import streamlit as st
 from exposure.charts import evidence as charts_evidence
 from exposure.charts import overview as charts
 from exposure.formatting import money
+from exposure.glossary import tip
+from exposure.labels import LINK_KIND_NAMES, entity_name, segment_name
 from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table, usd_column
 
 setup_page("Holding")
 ctx = sidebar()
@@ -41,14 +44,15 @@ source = str(ev.profiles.profile_source[i])
 accounts = [a for a in book.valued["account"].iloc[rows] if a]
 
 st.subheader(f"{ev.profiles.names[i]} ({symbol})")
-st.caption(f"{ev.profiles.layers[i]} · segment {str(ev.profiles.segments[i]).replace('_', ' ')}"
-           f" · elasticity k = {ev.profiles.elasticity[i]:.2f}")
+st.caption(f"{ev.profiles.layers[i]} · segment {segment_name(str(ev.profiles.segments[i]))}"
+           f" · elasticity k = {ev.profiles.elasticity[i]:.2f}",
+           help=tip("Layer", "Segment", "Elasticity k"))
 if source == ProfileSource.FUND_LOOKTHROUGH:
     st.info(f"**{symbol}** is a fund: its exposure is the weighted sum of its constituents' "
             "profiles (look-through is on).", icon=":material/account_tree:")
 elif source == ProfileSource.SEGMENT_DEFAULT:
     st.warning(f"No company profile in the catalog: **{symbol}** uses the "
-               f"**{ev.profiles.segments[i]}** segment's default profile. Its numbers below are "
+               f"**{segment_name(str(ev.profiles.segments[i]))}** segment's default profile. Its numbers below are "
                "segment averages, not this company's.", icon=":material/info:")
 elif source == ProfileSource.UNCLASSIFIED:
     st.warning("No profile and no segment: no exposure is assumed. Classify it on the "
@@ -58,7 +62,8 @@ c1, c2, c3, c4 = st.columns(4)
 with c1, st.container(border=True):
     st.metric("Market value", money(float(ev.market_value[rows].sum())),
               help=f"Price source: {valued['price_source']}"
-              + (f"; accounts: {', '.join(accounts)}" if len(rows) > 1 else ""))
+              + (f"; accounts: {', '.join(accounts)}" if len(rows) > 1 else "")
+              + "\n\n" + tip("Price source"))
 with c2, st.container(border=True):
     st.metric("Price", "n/a" if pd.isna(valued["price"]) else f"${valued['price']:,.2f}",
               help=f"{valued['price_source']}"
@@ -67,10 +72,12 @@ impact_here = float(ev.impact_usd[rows, j].sum())
 value_here = float(ev.market_value[rows].sum())
 with c3, st.container(border=True):
     st.metric(f"Impact: {titles[ctx.scenario_id]}", money(impact_here),
-              delta=f"{impact_here / value_here * 100:+.1f}% of this holding" if value_here else None)
+              delta=f"{impact_here / value_here * 100:+.1f}% of this holding" if value_here else None,
+              help=tip("Impact", extra=f"{ctx.title(ctx.scenario_id)}, {ctx.case} case."))
 with c4, st.container(border=True):
     weighted = float(ev.probabilities @ ev.impact_usd[rows].sum(axis=0))
-    st.metric("Probability-weighted impact", money(weighted))
+    st.metric("Probability-weighted impact", money(weighted),
+              help=tip("Probability-weighted impact"))
 
 left, right = st.columns(2)
 with left, st.container(border=True):
@@ -78,35 +85,40 @@ with left, st.container(border=True):
     contrib = steps.drop(["look-through", "floor"])
     floor_usd = float(steps["floor"])
     lt_usd = float(steps["look-through"]) if ctx.lookthrough_on else None
-    st.plotly_chart(charts.channel_waterfall(
+    chart(charts.channel_waterfall(
         contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
-        title=f"Impact by channel: {titles[ctx.scenario_id]}"), width="stretch", key="waterfall")
+        title=f"Impact by channel: {titles[ctx.scenario_id]}"), key="waterfall")
 with right, st.container(border=True):
     across = book.symbol_frame()
     across = across[across["symbol"].astype(str) == symbol]
-    st.plotly_chart(charts.holding_scenarios_bar(across, titles), width="stretch",
-                    key="across_scenarios")
+    chart(charts.holding_scenarios_bar(across, titles), key="across_scenarios")
 
 carried = [p for p in book.paths if p["holder"] == symbol]
 if carried or symbol in book.funds.weights:
     with st.container(border=True):
-        st.markdown("**Look-through**: what this holding owns or depends on")
+        st.markdown("**Look-through**: what this holding owns or depends on",
+                    help=tip("Look-through", "Stake", "Compute contract"))
         fund_cov = book.funds.coverage.get(symbol)
         if fund_cov is not None:
             st.caption(f"Fund: {fund_cov:.0%} of its value is looked through to constituents "
                        "with profiles; the rest keeps the fund segment default.")
         if carried:
-            st.dataframe(pd.DataFrame([{
-                "entity": p["entity"], "kind": p["kind"], "share of this holding": p["share"],
-                "USD": p["usd"], "via": " > ".join(p["via"]), "as of": p["as_of"]} for p in carried]),
-                hide_index=True, width="stretch", column_config={
-                    "share of this holding": st.column_config.NumberColumn(format="percent"),
-                    "USD": st.column_config.NumberColumn(format="dollar")})
+            table(pd.DataFrame([{
+                "Entity": entity_name(ctx.catalog, p["entity"]),
+                "Amount": p["usd"], "Share of this holding": p["share"],
+                "Link": LINK_KIND_NAMES.get(p["kind"], p["kind"]),
+                "Via": " > ".join(entity_name(ctx.catalog, v) for v in p["via"]),
+                "As of": p["as_of"]} for p in carried]), {
+                    "Amount": usd_column(),
+                    "Share of this holding": percent_column(),
+                    "As of": st.column_config.DateColumn(help=tip("As of"))},
+                key="holding_links")
         if not ctx.lookthrough_on:
             st.caption("Turn on **Look-through** in the sidebar to add this to the impact.")
 
 with st.container(border=True):
     kind = str(valued.get("kind") or "listed")
+    history = None
     if kind == "private":
         st.caption(":material/lock: Private holding: no market price; valued at its mark.")
     else:
@@ -114,23 +126,35 @@ with st.container(border=True):
                                              date.today() + timedelta(days=1))
         if symbol in history.closes.columns:
             events = charts_evidence.events_frame(list(ctx.catalog.events.values()))
-            st.plotly_chart(charts_evidence.price_with_events(
+            chart(charts_evidence.price_with_events(
                 history.closes[symbol].dropna(), events, f"{symbol} price with policy events"),
-                width="stretch", key="price_events")
-            st.caption(f":material/sell: {history.status}")
+                key="price_events")
         else:
-            st.caption(f":material/cloud_off: No price chart: {history.status}. The policy "
-                       "timeline is on the evidence page.")
+            st.caption(":material/cloud_off: No price history here for this holding, so no "
+                       "price chart (About the data says why). The policy timeline is on the "
+                       "Evidence page.")
 
 with st.container(border=True):
     st.markdown("**Profile and sources**: every number with its source and date")
-    table = holding_view.profile_table(ctx.catalog, symbol, str(ev.profiles.segments[i]), source)
-    if table.empty:
+    profile = holding_view.profile_table(ctx.catalog, symbol, str(ev.profiles.segments[i]), source)
+    if profile.empty:
         st.info("No sourced numbers for this holding.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch", column_config=holding_view.PROFILE_CONFIG)
+        table(profile, holding_view.PROFILE_CONFIG, key="profile_table",
+              column_order=holding_view.PROFILE_COLUMNS)
+        with st.expander("How each number was derived"):
+            for field, basis in zip(profile["Field"], profile["Basis"], strict=True):
+                if basis:
+                    st.markdown(f"- **{field}**: {basis}")
     for note in holding_view.profile_notes(ctx.catalog, symbol):
         st.caption(f":material/info: {note}")
     mark = str(valued.get("mark_basis") or "")
     if mark:
         st.caption(f"Mark: {mark}")
+
+about_the_data([
+    price_note(ctx.price_status),
+    f"Price history: {history.status}." if history is not None else
+    "Private holding: valued at its mark, no price history.",
+    f"Profile source: {source}; every number of the profile above has its source and date.",
+], commands=["prices refresh"] if history is not None and history.closes.empty else [])

@@ -13,16 +13,21 @@ from exposure.evidence.event_study import (
     event_study,
     validate_model,
 )
+from exposure.glossary import tip
+from exposure.labels import segment_name, tier_name
 from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
 from exposure.ui import scorecard_view
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table
 
 setup_page("Policy timeline & evidence")
 ctx = sidebar()
 cat = ctx.catalog
 events = evr.mark_reviewed(ce.events_frame(list(cat.events.values())), cat)
-LINK = st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)")
+LINK = st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)")
+notes: list[str] = [price_note(ctx.price_status)]
+commands: list[str] = []
 
 st.title("Policy timeline & evidence")
 timeline, study, validation, scorecard = st.tabs(
@@ -35,7 +40,7 @@ with timeline:
     types = f1.multiselect("Type", sorted(events["type_label"].unique()), key="ev_types")
     jurs = f2.multiselect("Jurisdiction", sorted(events["jurisdiction"].unique()), key="ev_jur")
     layers = f3.multiselect("Affected layer", ["chips", "cloud", "model_lab", "startup", "china_tech"],
-                            key="ev_layers")
+                            format_func=segment_name, key="ev_layers", help=tip("Layer"))
     shown = events
     if types:
         shown = shown[shown["type_label"].isin(types)]
@@ -44,13 +49,21 @@ with timeline:
     if layers:
         shown = shown[shown["layers"].apply(lambda s: any(x in s.split(", ") for x in layers))]
     with st.container(border=True):
-        st.plotly_chart(ce.event_timeline(shown), width="stretch", key="timeline")
+        chart(ce.event_timeline(shown), key="timeline")
     st.caption(f"{len(shown)} of {len(events)} events. Each links to its first (highest-tier) source.")
-    st.dataframe(shown[["date", "title", "type_label", "jurisdiction", "layers", "tickers",
-                        "confidence", "tier", "source", "origin"]].sort_values("date", ascending=False),
-                 hide_index=True, width="stretch",
-                 column_config={"date": st.column_config.DateColumn("date"), "source": LINK,
-                                "type_label": "type"})
+    newest_first = shown.sort_values("date", ascending=False)
+    table(pd.DataFrame({
+        "Date": newest_first["date"].to_numpy(),
+        "Event": newest_first["title"].to_numpy(),
+        "Type": newest_first["type_label"].to_numpy(),
+        "Where": newest_first["jurisdiction"].to_numpy(),
+        "Tickers": newest_first["tickers"].to_numpy(),
+        "Source": newest_first["source"].to_numpy(),
+        "Added": [str(o).capitalize() for o in newest_first["origin"]],
+    }), {"Date": st.column_config.DateColumn(format="D MMM YYYY", width=100), "Source": LINK,
+         "Event": st.column_config.TextColumn(width=300),
+         "Type": st.column_config.TextColumn(width=140),
+         "Tickers": st.column_config.TextColumn(width=120)}, key="events_table")
 
 listed = list(dict.fromkeys(
     str(s) for s, k in zip(ctx.book.valued["symbol"], ctx.book.valued["kind"], strict=True)
@@ -61,27 +74,35 @@ history = evd.load_history(cat, listed + ["SPY", "SOXX"],
                            end=date.today() + timedelta(days=1))
 moves = evd.reported_moves(cat)
 
+notes.append(f"Price history for the event study: {history.status}.")
+MOVES_CONFIG = {"Date": st.column_config.DateColumn(format="D MMM YYYY"), "Source": LINK,
+                "Move": st.column_config.NumberColumn(format="%+.1f%%"),
+                "Tier": st.column_config.TextColumn(help=tip("Tier")),
+                "Basis": st.column_config.TextColumn(help=tip("Basis"))}
+
 with study:
-    st.caption(f":material/sell: {history.status}")
     if history.closes.empty:
-        st.info("No price history is available here (offline, or nothing cached yet), so no "
-                "event study can be computed. Below are the **moves reported in the news** around "
-                "policy events: reported figures with their sources, not our computation. Run "
-                "`exposure prices refresh` with a network to enable the event study.",
-                icon=":material/cloud_off:")
+        commands.append("prices refresh")
+        st.info("No price history is available here, so no event study can be computed (About "
+                "the data says why and how to fetch it). Below are the **moves reported in the "
+                "news** around policy events: reported figures with their sources, not our "
+                "computation.", icon=":material/cloud_off:")
         with st.container(border=True):
-            st.plotly_chart(ce.reported_moves_bar(moves), width="stretch", key="reported_moves")
-        st.dataframe(moves[["date", "event", "ticker", "move_pct", "basis", "tier", "source"]],
-                     hide_index=True, width="stretch", column_config={"source": LINK})
+            chart(ce.reported_moves_bar(moves), key="reported_moves")
+        table(pd.DataFrame({
+            "Date": moves["date"].to_numpy(), "Event": moves["event"].to_numpy(),
+            "Ticker": moves["ticker"].to_numpy(), "Move": moves["move_pct"].to_numpy(),
+            "Tier": [tier_name(t) for t in moves["tier"]], "Source": moves["source"].to_numpy(),
+            "Basis": moves["basis"].to_numpy()}), MOVES_CONFIG, key="moves_table")
     else:
         day_events = events[events["id"].map(lambda i: cat.events[i].date_precision == "day")]
         c1, c2, c3 = st.columns([3, 1, 1])
         event_id = c1.selectbox("Event", day_events["id"][::-1].tolist(),
                                 format_func=lambda i: f"{cat.events[i].date} · {cat.events[i].title}",
                                 key="ev_study_event")
-        bench = c2.selectbox("Benchmark", ["SPY", "SOXX"], key="ev_bench")
+        bench = c2.selectbox("Benchmark", ["SPY", "SOXX"], key="ev_bench", help=tip("Benchmark"))
         window = c3.selectbox("Window", [(0, 1), (-1, 5)], format_func=lambda w: f"[{w[0]:+d},{w[1]:+d}]",
-                              key="ev_window")
+                              key="ev_window", help=tip("Event window"))
         event = cat.events[event_id]
         try:
             result = event_study(history.closes, event.date, after_close=event.after_close,
@@ -92,15 +113,25 @@ with study:
         else:
             car = result.car
             with st.container(border=True):
-                st.plotly_chart(ce.car_bar(car, f"CAR {window} around the event of {event.date:%d %b %Y}"),
-                                width="stretch", key="car_bar")
+                chart(ce.car_bar(car, f"CAR {window} around the event of {event.date:%d %b %Y}"),
+                      key="car_bar")
             st.caption(f"Market model vs {bench}, estimated over {int(car['estimation_days'].max())} "
                        f"trading days ending 30 days before day 0 ({result.day0.date()}"
-                       f"{', announced after the close' if event.after_close else ''}).")
-            st.dataframe(car[["ticker", "window", "car", "t_stat", "alpha", "beta", "n_days"]],
-                         hide_index=True, width="stretch")
+                       f"{', announced after the close' if event.after_close else ''}).",
+                       help=tip("CAR", "Abnormal return", "Benchmark"))
+            table(pd.DataFrame({
+                "Ticker": car["ticker"].to_numpy(), "CAR": car["car"].to_numpy(),
+                "t-statistic": car["t_stat"].to_numpy(), "Window": car["window"].astype(str),
+                "Alpha": car["alpha"].to_numpy(), "Beta": car["beta"].to_numpy(),
+                "Trading days": car["n_days"].to_numpy()}), {
+                    "CAR": percent_column(help=tip("CAR")),
+                    "t-statistic": st.column_config.NumberColumn(format="%+.2f",
+                                                                 help=tip("t-statistic")),
+                    "Alpha": st.column_config.NumberColumn(format="%+.4f"),
+                    "Beta": st.column_config.NumberColumn(format="%.2f")}, key="car_table")
             if result.skipped:
-                st.caption("Not studied: " + "; ".join(f"{k}: {v}" for k, v in result.skipped.items()))
+                notes.append("Not studied: " + "; ".join(f"{k}: {v}"
+                                                         for k, v in result.skipped.items()))
 
 with validation:
     linked = [e for e in events["id"] if evd.linked_scenarios(cat, e)]
@@ -127,7 +158,7 @@ with validation:
                 realised = res.car_for((0, 1))
                 basis = f"CAR [0,+1] vs {bench}"
             except EventStudyError as exc:
-                st.caption(f"Event study not available: {exc}")
+                notes.append(f"Event study not available for this event: {exc}")
         if realised.empty:
             ev_moves = moves[(moves["event_id"] == event_id) & ~moves["ticker"].str.startswith("^")]
             realised = ev_moves.drop_duplicates("ticker").set_index("ticker")["move_pct"] / 100
@@ -142,16 +173,27 @@ with validation:
             with c1, st.container(border=True):
                 st.metric("Spearman rank correlation",
                           "n/a" if pd.isna(check.spearman) else f"{check.spearman:+.2f}",
-                          help=f"{check.n} tickers with both a prediction and a realised move")
+                          delta=f"n = {check.n}", delta_color="off",
+                          help=tip("Spearman", "n", extra=f"{check.n} tickers with both a "
+                                   "prediction and a realised move."))
                 st.caption(f"Realised: {basis}.")
                 st.write(check.summary)
                 for miss in check.misses:
                     st.caption(f":material/error: {miss}")
             with c2, st.container(border=True):
-                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: the event of {event.date:%d %b %Y}"),
-                                width="stretch", key="pred_vs_real")
-            st.dataframe(check.table, hide_index=True, width="stretch")
+                chart(ce.predicted_vs_realised(check.table, f"Model vs market: the event of {event.date:%d %b %Y}"),
+                      key="pred_vs_real")
+            t = check.table
+            table(pd.DataFrame({
+                "Ticker": t["ticker"].to_numpy(), "Model": t["predicted"].to_numpy(),
+                "Market": t["realised"].to_numpy(), "Model rank": t["predicted_rank"].to_numpy(),
+                "Market rank": t["realised_rank"].to_numpy(), "Rank gap": t["rank_gap"].to_numpy()}),
+                {"Model": percent_column(help=tip("Value change")),
+                 "Market": percent_column(help="The realised move: " + basis + "."),
+                 "Rank gap": st.column_config.NumberColumn(format="%+d")}, key="validation_table")
 
 with scorecard:
     if scorecard.open:
-        scorecard_view.render_scorecard()
+        notes.append(scorecard_view.render_scorecard())
+
+about_the_data(notes, commands=commands + ["events pull"])

@@ -4,10 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import risk as charts_risk
-from exposure.formatting import money, pct
+from exposure.formatting import money, ordinal, pct
+from exposure.glossary import tip
+from exposure.labels import holding_label
 from exposure.model.uncertainty import contribution_frame
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.widgets import about_the_data, chart, price_note, table, usd_column
 
 setup_page("Risk & uncertainty")
 ctx = sidebar()
@@ -26,24 +29,24 @@ st.caption("A single number per scenario hides how unsure we are. Each draw pick
 
 c1, c2, _ = st.columns([1, 1, 2])
 draws = c1.select_slider("Draws", options=[2_000, 5_000, 20_000, 50_000, 100_000], value=20_000,
-                         key="risk_draws")
+                         key="risk_draws", help=tip("Draws"))
 seed = int(c2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=42, step=1,
-                           key="risk_seed"))
+                           key="risk_seed", help=tip("Seed")))
 risk = cached_risk(book, draws, seed)
 total = ev.total_value_usd
 
 k = st.columns(4)
-for col, label, loss, help_ in (
-    (k[0], "VaR 95%", risk.var_95, "The loss not exceeded in 95% of draws"),
-    (k[1], "Expected shortfall 95%", risk.es_95, "The average loss in the worst 5% of draws"),
-    (k[2], "VaR 99%", risk.var_99, "The loss not exceeded in 99% of draws"),
-    (k[3], "Expected shortfall 99%", risk.es_99, "The average loss in the worst 1% of draws"),
+for col, label, loss, term in (
+    (k[0], "VaR 95%", risk.var_95, "VaR"),
+    (k[1], "Expected shortfall 95%", risk.es_95, "ES"),
+    (k[2], "VaR 99%", risk.var_99, "VaR"),
+    (k[3], "Expected shortfall 99%", risk.es_99, "ES"),
 ):
     with col, st.container(border=True):
         st.metric(label, money(-loss), delta=f"{pct(-loss / total)} of the book"
                   if total > 0 else None, delta_color="off",
-                  help=f"{help_}, over the scenarios' horizons ({horizon}). Losses are "
-                       "negative, as everywhere in the app.")
+                  help=tip(term, extra=f"Over the scenarios' horizons ({horizon}). Losses are "
+                                       "negative, as everywhere in the app."))
 st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
            f"{'; look-through on' if ctx.lookthrough_on else ''}. "
            f"{risk.draws:,} draws, seed {risk.seed}; mean change {money(risk.mean_usd)}; "
@@ -51,41 +54,51 @@ st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
 with st.container(border=True):
-    st.plotly_chart(charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99,
-                                              risk.es_99), width="stretch", key="risk_hist")
+    chart(charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99,
+                                    risk.es_99), key="risk_hist")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
     scen = st.selectbox("Tornado for scenario", list(ev.scenarios.ids),
                         index=list(ev.scenarios.ids).index(ctx.scenario_id),
-                        format_func=lambda s: titles[s], key="risk_tornado_scenario")
+                        format_func=lambda s: titles[s], key="risk_tornado_scenario",
+                        help=tip("Tornado"))
     frame = risk.tornado[risk.tornado["scenario"] == scen]
-    st.plotly_chart(charts_risk.tornado_chart(frame, names,
-                                              title=f"What drives the spread: {titles[scen]}"),
-                    width="stretch", key="risk_tornado")
+    chart(charts_risk.tornado_chart(frame, names,
+                                    title=f"What drives the spread: {titles[scen]}"),
+          key="risk_tornado")
 with right, st.container(border=True):
-    st.markdown("**Contribution to expected shortfall (95%)**")
+    st.markdown("**Contribution to expected shortfall (95%)**", help=tip("ES contribution"))
     contrib = contribution_frame(risk, book.profiles)
     shown = pd.DataFrame({
-        "Holding": [f"{n} ({s})" if n != s else s for s, n in zip(contrib["symbol"],
-                                                                 contrib["name"], strict=True)],
-        "ES 95% (USD)": -contrib["es_95_usd"], "Share of ES": contrib["share_of_es"]})
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "ES 95% (USD)": st.column_config.NumberColumn(format="dollar"),
+        "ES contribution": -contrib["es_95_usd"].to_numpy(),
+        "Holding": [holding_label(s, n) for s, n in zip(contrib["symbol"], contrib["name"],
+                                                        strict=True)],
+        "Share of ES": contrib["share_of_es"].to_numpy()})
+    table(shown, {
+        "ES contribution": usd_column(help=tip("ES contribution"), width=110),
+        "Holding": st.column_config.TextColumn(width=210),
         "Share of ES": st.column_config.ProgressColumn(format="percent", min_value=0.0,
-                                                      max_value=1.0)})
+                                                      max_value=1.0, width=95)},
+        key="es_contribution")
     st.caption("Each holding's mean change in the worst 5% of draws (losses negative); they add "
                "up to the expected shortfall.")
 
 with st.expander("Percentiles and scenario draws"):
-    percentiles = pd.DataFrame({"percentile": list(risk.percentiles),
-                                "portfolio change (USD)": list(risk.percentiles.values())})
-    st.dataframe(percentiles, hide_index=True)
+    percentiles = pd.DataFrame({
+        "Percentile": [ordinal(int(str(p)[1:])) if str(p)[1:].isdigit() else str(p)
+                       for p in risk.percentiles],
+        "Portfolio change": list(risk.percentiles.values())})
+    table(percentiles, {"Portfolio change": usd_column()}, key="risk_percentiles")
     counts = pd.DataFrame({
         "Scenario": [titles.get(s, s) for s in risk.scenario_counts],
         "Draws": list(risk.scenario_counts.values()),
-        "Mean change when it happens": [money(risk.scenario_means[s])
-                                        if s in risk.scenario_means
-                                        and risk.scenario_means[s] == risk.scenario_means[s]
-                                        else "" for s in risk.scenario_counts]})
-    st.dataframe(counts, hide_index=True, key="risk_scenario_draws")
+        "Mean change when it happens": [risk.scenario_means.get(s, float("nan"))
+                                        for s in risk.scenario_counts]})
+    table(counts, {"Draws": st.column_config.NumberColumn(format="localized"),
+                   "Mean change when it happens": usd_column()}, key="risk_scenario_draws")
+
+about_the_data([price_note(ctx.price_status),
+                f"Simulation: {risk.draws:,} draws, seed {risk.seed}, over the {len(ev.scenarios)} "
+                "scenarios of the set and their probabilities."],
+               commands=[f"risk --portfolio <your book> --draws {risk.draws} --seed {risk.seed}"])

@@ -6,25 +6,34 @@ import streamlit as st
 from exposure.charts import review as charts_review
 from exposure.errors import ExposureError
 from exposure.formatting import money
+from exposure.glossary import tip
 from exposure.review.diff import diff_snapshots
 from exposure.review.store import impact_trend, list_snapshots, take_snapshot
 from exposure.ui import review_view as view
 from exposure.ui import ritual_view
 from exposure.ui.auth import current_user
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.ui.widgets import kpi
+from exposure.ui.widgets import about_the_data, chart, kpi, price_note, table
 from exposure.workspace import home_dir
 
 setup_page("Weekly review")
 ctx = sidebar()
 home = home_dir()
 
+def _about() -> None:
+    about_the_data([price_note(ctx.price_status),
+                    f"Snapshots are kept in the review store under {home}; each keeps the "
+                    "prices, scenario set and results it was taken with."],
+                   commands=["review snapshot --portfolio <your book>",
+                             "review report --out weekly-review.html"])
+
+
 st.title("Weekly review")
 st.caption("Take a snapshot of the portfolio in use (holdings, prices, scenario set and "
            "results), compare it with an earlier one, and download the report.")
 
 with st.container(border=True):
-    st.subheader("Take a snapshot")
+    st.subheader("Take a snapshot", help=tip("Snapshot"))
     with st.form("review_snapshot_form", clear_on_submit=True, border=False):
         note = st.text_area("Note", max_chars=2000, key="review_note",
                             placeholder="What happened this week, decisions taken…")
@@ -45,16 +54,17 @@ try:
     infos = list_snapshots(home)
 except ExposureError as exc:
     st.error(f"The review history could not be read: {exc}")
+    _about()
     st.stop()
 if not infos:
     st.info("No snapshots yet. Take the first one above; next week, take another and "
             "compare.", icon=":material/info:")
+    _about()
     st.stop()
 
 with st.container(border=True):
     st.subheader("History")
-    st.dataframe(view.history_table(infos), hide_index=True, width="stretch",
-                 column_config=view.HISTORY_CONFIG)
+    table(view.history_table(infos), view.HISTORY_CONFIG, key="review_history")
 
 ritual_view.open_reviews_section()
 
@@ -89,30 +99,29 @@ else:
             delta_color="off", help="Current total minus previous total (holdings and cash).")
     with k[1]:
         kpi("Price moves", money(s.price_effect_usd),
-            help="Old quantity × change in unit price, for holdings in both snapshots "
-                 "(re-marks for holdings without a quantity).")
+            help=tip("Price effect", extra="Re-marks for holdings without a quantity count here."))
     with k[2]:
         kpi("Position changes", money(s.position_effect_usd + s.added_usd + s.removed_usd),
             delta=f"{s.holdings_added} added, {s.holdings_removed} removed, "
                   f"{s.holdings_resized} resized", delta_color="off",
-            help="Change in quantity × new price, plus holdings added and removed.")
+            help=tip("Position effect"))
     with k[3]:
         kpi("Probability-weighted impact", money(s.new_expected_impact_usd),
             delta=f"{money(s.expected_impact_change_usd)} vs previous",
-            help="Expected impact over the recorded scenario set, now vs then.")
+            help=tip("Probability-weighted impact",
+                     extra="Over the recorded scenario set, now vs then."))
 
     left, right = st.columns(2)
     with left, st.container(border=True):
-        st.plotly_chart(charts_review.value_bridge_waterfall(diff.bridge), width="stretch",
-                        key="review_bridge")
+        chart(charts_review.value_bridge_waterfall(diff.bridge), key="review_bridge")
     with right, st.container(border=True):
         scen_ids = list(current.scenarios)
         scen_labels = {**previous.scenario_labels(), **current.scenario_labels()}
         scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: scen_labels.get(i, i),
                             index=scen_ids.index(ctx.scenario_id) if ctx.scenario_id in scen_ids else 0,
                             key="review_scenario")
-        st.plotly_chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen)),
-                        width="stretch", key="review_exposure_change")
+        chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen)),
+              key="review_exposure_change")
 
     with st.container(border=True):
         st.subheader("Holdings changes")
@@ -120,30 +129,35 @@ else:
         if changes.empty:
             st.caption("No holding changed.")
         else:
-            st.dataframe(changes, hide_index=True, width="stretch",
-                         column_config=view.HOLDING_CHANGES_CONFIG)
+            table(changes, view.HOLDING_CHANGES_CONFIG, key="review_changes")
     a, b = st.columns(2)
     with a, st.container(border=True):
         st.subheader("Scenario set changes")
         if diff.scenarios.empty:
             st.caption("The scenario set did not change.")
         else:
-            st.dataframe(diff.scenarios, hide_index=True, width="stretch")
+            table(view.scenario_changes_view(diff, {c.id: c.name for c in ctx.catalog.channels}),
+                  {"Before": st.column_config.NumberColumn(format="%.2f"),
+                   "After": st.column_config.NumberColumn(format="%.2f")},
+                  key="review_scenario_changes")
     with b, st.container(border=True):
         st.subheader("New policy events")
         if diff.events.empty:
             st.caption("No catalog events dated between the two snapshots.")
         else:
-            st.dataframe(diff.events, hide_index=True, width="stretch", column_config={
-                "source_url": st.column_config.LinkColumn("Source")})
+            table(view.events_view(diff), {
+                "Date": st.column_config.DateColumn(format="D MMM YYYY"),
+                "Source": st.column_config.LinkColumn(
+                    "Source", display_text=r"https?://(?:www\.)?([^/]+)")},
+                key="review_events")
     with st.expander("Notes of the two snapshots"):
         for info in (by_id[old_id], by_id[new_id]):
             st.text(f"{info.label}: {info.note or '(no note)'}")
 
 with st.container(border=True):
     trend = impact_trend(home)
-    st.plotly_chart(charts_review.impact_trend(trend, {s: ctx.label(s) for s in ctx.catalog.scenarios}),
-                    width="stretch", key="review_trend")
+    chart(charts_review.impact_trend(trend, {s: ctx.label(s) for s in ctx.catalog.scenarios}),
+          key="review_trend")
 
 with st.container(border=True):
     st.subheader("Report and data")
@@ -161,3 +175,5 @@ with st.container(border=True):
     d3.download_button(name, view.table_download(current, ctx.catalog, diff, name),
                        file_name=f"weekly-review-{stamp}-{name}", mime="text/csv",
                        icon=":material/table:", key="review_dl_csv", on_click="ignore")
+
+_about()

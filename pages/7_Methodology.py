@@ -5,20 +5,32 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from exposure.glossary import glossary_frame, tip
+from exposure.labels import (
+    LINK_KIND_NAMES,
+    entity_name,
+    field_name,
+    readable,
+    segment_name,
+    subject_name,
+    tier_name,
+)
 from exposure.lookthrough import maths as lookthrough
 from exposure.model import engine
 from exposure.model.schema import TIERS
-from exposure.ui import provenance_view, scorecard_view, team_view
+from exposure.ui import holding_view, provenance_view, scorecard_view, team_view
 from exposure.ui.sidebar import setup_page, sidebar
+from exposure.ui.widgets import about_the_data, percent_column, price_note, table
 
 setup_page("Methodology & data")
 ctx = sidebar()
 cat = ctx.catalog
 
 st.title("Methodology & data")
-model, channels, calibration, lookthrough_tab, provenance, freshness = st.tabs(
-    ["The model", "Channels & defaults", "Calibration & scorecard", "Look-through", "Provenance",
-     "Freshness"])
+model, glossary, channels, calibration, lookthrough_tab, provenance, freshness = st.tabs(
+    ["The model", "Glossary", "Channels & defaults", "Calibration & scorecard", "Look-through",
+     "Provenance", "Freshness"])
+notes: list[str] = [price_note(ctx.price_status)]
 
 with model:
     st.markdown(
@@ -31,7 +43,7 @@ with model:
         "*k* (operating leverage: a lost high-margin stream costs more than its revenue share), "
         f"and no holding can lose more than {abs(engine.VALUE_FLOOR):.0%} of its value."
     )
-    st.markdown("**The formulas, exactly as the engine computes them** (from `exposure/model/engine.py`):")
+    st.markdown("**The formulas, exactly as the engine computes them:**")
     doc = engine.__doc__ or ""
     formulas = doc.split("::", 1)[1].split("No Python loops", 1)[0] if "::" in doc else doc
     st.code(formulas.strip("\n"), language=None)
@@ -41,31 +53,46 @@ with model:
         "- Probabilities are weights we chose, each with its stated basis; the remainder below "
         "100% is *no policy change* (zero impact). If the selected set sums above 100% the app "
         "says so and normalises.\n"
-        f"- A holding without a company profile gets its segment's default profile and is flagged "
-        f"`{engine.ProfileSource.SEGMENT_DEFAULT}` everywhere; without a segment it is `{engine.ProfileSource.UNCLASSIFIED}` "
-        "(no exposure assumed).\n"
+        "- A holding without a company profile gets its segment's default profile and is flagged "
+        "*segment default* everywhere; without a segment it is *unclassified* (no exposure "
+        "assumed).\n"
         "- Channel contributions add up to the impact; where the −100% floor binds, the waterfall "
         "shows the difference as its own bar.\n"
         "- Limits: first-order and linear in the shocks; no second-round effects, no market-wide "
         "multiple changes; exposures are the latest disclosed or estimated mix, not forecasts."
     )
 
+with glossary:
+    st.caption("Every term of the model in one sentence. The same definitions appear as "
+               "tooltips (the ? next to a label or column header) wherever the term is used.")
+    table(glossary_frame(), {"Term": st.column_config.TextColumn(width="medium"),
+                             "Meaning": st.column_config.TextColumn(width="large")},
+          key="glossary_table", height=min(36 * len(glossary_frame()) + 40, 900))
+
 with channels:
-    st.dataframe(pd.DataFrame([{"Channel": c.id, "Name": c.name, "What it measures": c.description,
-                                "Unit": c.unit} for c in cat.channels]),
-                 hide_index=True, width="stretch")
-    st.markdown("**Segment defaults** (what an issuer without a profile gets; all estimates)")
-    rows = []
-    for seg in cat.segments.values():
-        row = {"Segment": seg.label, "Elasticity k": seg.elasticity.value}
-        row.update({c: seg.exposures[c].value if c in seg.exposures else 0.0 for c in cat.channel_ids})
-        rows.append(row)
-    st.dataframe(pd.DataFrame(rows).style.format({c: "{:.0%}" for c in cat.channel_ids}
-                                                 | {"Elasticity k": "{:.2f}"}),
-                 hide_index=True, width="stretch")
+    table(pd.DataFrame([{"Channel": c.name, "What it measures": c.description, "Unit": c.unit}
+                        for c in cat.channels]),
+          {"Channel": st.column_config.TextColumn(help=tip("Channel"))}, key="channels_table")
+    st.markdown("**Segment defaults** (what an issuer without a profile gets; all estimates)",
+                help=tip("Segment default"))
+    segs = list(cat.segments)
+    defaults = pd.DataFrame(
+        {"Channel": ["Elasticity k", *(c.name for c in cat.channels)]}
+        | {segment_name(seg): [cat.segments[seg].elasticity.value,
+                               *(cat.segments[seg].exposures[c].value
+                                 if c in cat.segments[seg].exposures else 0.0
+                                 for c in cat.channel_ids)] for seg in segs})
+    st.dataframe(defaults.style.format({segment_name(seg): "{:.2f}" for seg in segs},
+                                       subset=pd.IndexSlice[0, :])
+                 .format({segment_name(seg): "{:.0%}" for seg in segs},
+                         subset=pd.IndexSlice[1:, :]),
+                 hide_index=True, width="stretch", key="segment_defaults")
+    st.caption("First row: the elasticity k; then each channel's exposure share. Segments: "
+               + "; ".join(f"**{segment_name(seg)}**: {cat.segments[seg].label}" for seg in segs)
+               + ".")
 
 with calibration:
-    scorecard_view.render_methodology(cat)
+    notes.append(scorecard_view.render_methodology(cat))
 
 with lookthrough_tab:
     st.markdown(
@@ -86,13 +113,27 @@ with lookthrough_tab:
         "of a fund we could not look through keeps the fund segment default. Links older than 12 "
         "months are flagged stale.")
     links = ctx.book.links_frame()
-    st.dataframe(links, hide_index=True, width="stretch", key="links_table", column_config={
-        "source": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
-        "stale": st.column_config.CheckboxColumn("older than 12 months"),
-        "stake_share": st.column_config.NumberColumn(format="percent"),
-        "revenue_share": st.column_config.NumberColumn(format="percent"),
-        "share_of_holder_value": st.column_config.NumberColumn(format="percent"),
-    })
+    table(pd.DataFrame({
+        "Link": [f"{entity_name(cat, h)}: {LINK_KIND_NAMES.get(k, k).lower()} "
+                 f"{'in' if k == 'equity' else 'with'} {entity_name(cat, t)}"
+                 for h, k, t in zip(links["holder"], links["kind"], links["target"], strict=True)],
+        "Share of holder value": links["share_of_holder_value"].to_numpy(),
+        "Stake or revenue share": links["stake_share"].fillna(links["revenue_share"]).to_numpy(),
+        "Tier": [tier_name(t) for t in links["tier"]],
+        "Confidence": [readable(str(c)) for c in links["confidence"]],
+        "As of": links["as_of"].to_numpy(),
+        "Stale": links["stale"].to_numpy(),
+        "Source": links["source"].to_numpy(),
+        "Basis": links["basis"].to_numpy(),
+    }), {
+        "Share of holder value": percent_column(help=tip("Stake")),
+        "Stake or revenue share": percent_column(
+            help="For a stake, the share of the target owned; for a contract, the share of the "
+                 "holder's revenue it represents."),
+        "Tier": st.column_config.TextColumn(help=tip("Tier")),
+        "Stale": st.column_config.CheckboxColumn("Older than 12 months", help=tip("Stale")),
+        "Source": provenance_view.SOURCE_COLUMN,
+    }, key="links_table")
 
 with provenance:
     provenance_view.weighted_mix(ctx)
@@ -104,13 +145,17 @@ with provenance:
     m[0].metric("Sourced numbers", len(prov), help="Profiles, segment defaults, reference prices.")
     for col, tier in zip(m[1:], ("primary", "press", "secondary"), strict=True):
         col.metric(f"{tier.capitalize()} sources", f"{mix[tier] / total:.0%}",
-                   help=f"{mix[tier]} of {total} (numbers, reported moves, reference prices, "
-                        "events' first source)")
+                   help=tip(tier.capitalize(), extra=f"{mix[tier]} of {total} (numbers, reported "
+                            "moves, reference prices, events' first source)."))
     f1, f2, f3, f4 = st.columns(4)
-    subjects = f1.multiselect("Issuer", sorted(prov["subject"].unique()), key="prov_subject")
-    fields = f2.multiselect("Field", sorted(prov["field"].unique()), key="prov_field")
-    tiers = f3.multiselect("Tier", list(TIERS), key="prov_tier")
-    kind = f4.radio("Kind", ["all", "reported", "estimates"], horizontal=True, key="prov_kind")
+    subjects = f1.multiselect("Issuer", sorted(prov["subject"].unique()), key="prov_subject",
+                              format_func=lambda s: subject_name(cat, s))
+    fields = f2.multiselect("Field", sorted(prov["field"].unique()), key="prov_field",
+                            format_func=lambda f: field_name(cat, f))
+    tiers = f3.multiselect("Tier", list(TIERS), key="prov_tier", format_func=tier_name,
+                           help=tip("Tier"))
+    kind = f4.radio("Kind", ["all", "reported", "estimates"], horizontal=True, key="prov_kind",
+                    format_func=str.capitalize, help=tip("Estimate"))
     shown = prov
     if subjects:
         shown = shown[shown["subject"].isin(subjects)]
@@ -121,10 +166,21 @@ with provenance:
     if kind != "all":
         shown = shown[shown["estimate"] == (kind == "estimates")]
     st.caption(f"{len(shown)} of {len(prov)} numbers")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "source": provenance_view.SOURCE_COLUMN, "stale": provenance_view.STALE_COLUMN,
-        "value": st.column_config.NumberColumn("value", format="%.4g"),
-    })
+    table(pd.DataFrame({
+        "Issuer": [subject_name(cat, s) for s in shown["subject"]],
+        "Field": [field_name(cat, f) for f in shown["field"]],
+        "Value": [holding_view.value_text(f, v) for f, v in zip(shown["field"], shown["value"],
+                                                                strict=True)],
+        "Tier": [tier_name(t) for t in shown["tier"]],
+        "As of": shown["as_of"].to_numpy(),
+        "Source": shown["source"].to_numpy(),
+        "Kind": shown["estimate"].map({True: "Estimate", False: "Reported"}).to_numpy(),
+        "Stale": shown["stale"].to_numpy(),
+        "Basis": shown["basis"].to_numpy(),
+    }), {"Source": provenance_view.SOURCE_COLUMN, "Stale": provenance_view.STALE_COLUMN,
+         "Tier": st.column_config.TextColumn(help=tip("Tier")),
+         "Basis": st.column_config.TextColumn(help=tip("Basis"), width="large")},
+        key="provenance_table")
 
 with freshness:
     prov = cat.provenance_frame()
@@ -138,9 +194,16 @@ with freshness:
     by_issuer = (prov.groupby("subject").agg(newest=("as_of", "max"), oldest=("as_of", "min"),
                                               numbers=("value", "size"))
                  .sort_values("oldest").reset_index())
-    st.dataframe(by_issuer, hide_index=True, width="stretch")
+    table(pd.DataFrame({
+        "Issuer": [subject_name(cat, s) for s in by_issuer["subject"]],
+        "Oldest": by_issuer["oldest"].to_numpy(), "Newest": by_issuer["newest"].to_numpy(),
+        "Numbers": by_issuer["numbers"].to_numpy()}),
+        {"Oldest": st.column_config.DateColumn(help=tip("As of")),
+         "Newest": st.column_config.DateColumn()}, key="freshness_table")
     events = sorted(cat.events.values(), key=lambda e: e.date)
     if events:
         st.caption(f"Policy events: {len(events)}, from {events[0].date} to {events[-1].date}.")
 
 team_view.roles_section()  # admins only, when sign-in is configured
+
+about_the_data(notes, commands=["validate-data", "scorecard --write-calibration"])

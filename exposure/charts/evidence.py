@@ -20,6 +20,11 @@ TYPE_LABELS: dict[str, str] = {
     "allied_rule": "Allied rule",
     "market": "Market shock",
 }
+MAX_BAR_LABELS = 15
+"""Above this many bars the values go to the hover only."""
+MAX_POINT_LABELS = 8
+"""At most this many tickers printed on a scatter."""
+
 JURISDICTION_COLORS: dict[str, str] = {
     "US": "#1F4E79", "CN": "#C0392B", "NL": "#E67E22", "JP": "#8E44AD", "TW": "#16A085",
     "UAE": "#B7950B", "SA": "#27AE60", "EU": "#2E86C1", "other": "#7F8C8D",
@@ -88,24 +93,56 @@ def car_bar(car: pd.DataFrame, title: str) -> go.Figure:
         marker=dict(color=[LOSS if v < 0 else GAIN for v in f["car"]],
                     pattern=dict(shape=["" if s else "/" for s in significant])),
         customdata=f["t_stat"], text=[f"{v * 100:+.1f}%" for v in f["car"]],
+        textposition="outside" if len(f) <= MAX_BAR_LABELS else "none", textangle=0,
+        cliponaxis=False,
         hovertemplate="%{x}<br>CAR %{text}<br>t = %{customdata:.2f}<extra></extra>",
     ))
     fig.update_yaxes(title="cumulative abnormal return (%)", ticksuffix="%")
+    fig.update_xaxes(type="category", tickangle=-45 if len(f) > MAX_BAR_LABELS else 0)
+    # a label that does not fit its bar is left to the hover rather than printed over another
+    fig.update_layout(uniformtext=dict(minsize=9, mode="hide"))
     return apply_layout(fig, title + " (hatched: |t| < 2)", height=380)
 
 
 def predicted_vs_realised(table: pd.DataFrame, title: str) -> go.Figure:
-    """Scatter of the model's predicted value change vs the realised move per ticker."""
+    """Scatter of the model's predicted value change vs the realised move per ticker.
+
+    Only the points that stand apart carry their ticker on the plot (the largest model-market
+    gaps, at most :data:`MAX_POINT_LABELS`); the others show it on hover, so labels of
+    neighbouring points never print over each other."""
+    labelled = set(_apart(table, MAX_POINT_LABELS))
     fig = go.Figure(go.Scatter(
         x=table["predicted"] * 100, y=table["realised"] * 100, mode="markers+text",
-        text=table["ticker"], textposition="top center", marker=dict(size=11, color="#1F4E79"),
-        hovertemplate="%{text}<br>model %{x:+.2f}%<br>market %{y:+.2f}%<extra></extra>",
+        text=[t if i in labelled else "" for i, t in enumerate(table["ticker"])],
+        customdata=table["ticker"], textposition="top center",
+        marker=dict(size=11, color="#3C7DC4"),
+        hovertemplate="%{customdata}<br>model %{x:+.2f}%<br>market %{y:+.2f}%<extra></extra>",
     ))
     fig.add_hline(y=0, line_color=NEUTRAL, line_width=1)
     fig.add_vline(x=0, line_color=NEUTRAL, line_width=1)
     fig.update_xaxes(title="model: predicted value change (%)", ticksuffix="%")
     fig.update_yaxes(title="market: realised move (%)", ticksuffix="%")
     return apply_layout(fig, title, height=400)
+
+
+def _apart(table: pd.DataFrame, limit: int) -> list[int]:
+    """Positions of up to ``limit`` points to label: largest gap between model and market
+    first, skipping any point closer than 6% of the axis span to one already labelled."""
+    x = table["predicted"].to_numpy(dtype=float)
+    y = table["realised"].to_numpy(dtype=float)
+    if not len(x):
+        return []
+    span_x = float(np.nanmax(x) - np.nanmin(x)) or 1.0
+    span_y = float(np.nanmax(y) - np.nanmin(y)) or 1.0
+    order = np.argsort(-np.abs(np.nan_to_num(y - x)))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= limit:
+            break
+        if all(abs(x[i] - x[j]) / span_x > 0.06 or abs(y[i] - y[j]) / span_y > 0.06
+               for j in chosen):
+            chosen.append(int(i))
+    return chosen
 
 
 def price_with_events(prices: pd.Series, events: pd.DataFrame, title: str) -> go.Figure:

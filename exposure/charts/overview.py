@@ -14,12 +14,16 @@ import plotly.graph_objects as go
 
 from exposure.charts.style import (
     DIVERGING,
+    DIVERGING_OPAQUE,
     GAIN,
+    INK,
     LOSS,
-    MONEY_TICKS,
     NEUTRAL,
     SEGMENT_LABELS,
+    TOTAL,
     apply_layout,
+    legend_above,
+    money_axis,
     symmetric_bound,
     unique_labels,
 )
@@ -54,8 +58,11 @@ def impact_heatmap(
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
     custom = np.vectorize(money)(usd_t.to_numpy(dtype=float)) if z.size else z
     labels = unique_labels([scenario_labels.get(s, s) for s in scen])
+    names = (f.groupby("symbol", sort=False)["name"].first() if "name" in f.columns
+             else pd.Series(dtype=str))
+    rows = unique_labels([_tile_label(s, str(names.get(s, ""))) for s in order])
     fig = go.Figure(go.Heatmap(
-        z=z, x=labels, y=list(order), zmin=-bound, zmax=bound, zmid=0,
+        z=z, x=labels, y=rows, zmin=-bound, zmax=bound, zmid=0,
         colorscale=DIVERGING, text=text, texttemplate="" if compact else "%{text}",
         textfont=dict(size=10), customdata=custom,
         colorbar=dict(title="value<br>change %", thickness=12),
@@ -70,10 +77,26 @@ def impact_heatmap(
     return apply_layout(fig, title, height=max(360, 22 * len(order) + 160), width=width)
 
 
-def _segment_nodes(layer: str, segments: list[str]) -> bool:
-    """Whether a layer gets a segment level (not when its one segment repeats its name)."""
-    return not (len(segments) == 1 and
-                SEGMENT_LABELS.get(segments[0], segments[0]).lower() == layer.lower())
+def _segment_label(segment: str) -> str:
+    return SEGMENT_LABELS.get(segment, segment.replace("_", " "))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """``Chips`` and ``chips``, ``Model labs`` and ``Model lab``: one name said twice."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or a.rstrip("s") == b.rstrip("s")
+
+
+def _tile_label(symbol: str, name: str) -> str:
+    """A ticker as it is (``NVDA``); a private company's id by its name (``anthropic`` ->
+    ``Anthropic``)."""
+    return symbol if symbol.upper() == symbol or not name.strip() else name
+
+
+def _segment_node(layer: str, segment: str, segments: list[str]) -> bool:
+    """Whether a segment gets its own level under its layer: not when the layer has only this
+    segment, nor when the segment's name repeats the layer's (no "Chips > chips")."""
+    return len(segments) > 1 and not _same_name(_segment_label(segment), layer)
 
 
 def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str, *,
@@ -101,18 +124,17 @@ def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str,
         node(f"L:{layer}", layer, "", float(lf["market_value_usd"].sum()),
              float(lf["impact_usd"].sum()), layer)
         segments = sorted({str(s) for s in lf["segment"]})
-        split = _segment_nodes(layer, segments)
         for seg, sf in lf.groupby("segment", sort=True, observed=True):
             seg = str(seg)
             parent = f"L:{layer}"
-            if split:
+            if _segment_node(layer, seg, segments):
                 parent = f"S:{layer}/{seg}"
-                node(parent, SEGMENT_LABELS.get(seg, seg.replace("_", " ")), f"L:{layer}",
+                node(parent, _segment_label(seg), f"L:{layer}",
                      float(sf["market_value_usd"].sum()), float(sf["impact_usd"].sum()),
-                     SEGMENT_LABELS.get(seg, seg))
+                     _segment_label(seg))
             rest = sf[~sf["symbol"].astype(str).isin(shown)]
             for row in sf[sf["symbol"].astype(str).isin(shown)].itertuples(index=False):
-                node(f"H:{parent}/{row.symbol}", str(row.symbol), parent,
+                node(f"H:{parent}/{row.symbol}", _tile_label(str(row.symbol), str(row.name)), parent,
                      float(row.market_value_usd), float(row.impact_usd),
                      f"{row.name} ({float(row.value_change) * 100:+.1f}%)")
             if len(rest):
@@ -122,9 +144,11 @@ def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str,
     bound = symmetric_bound(np.array(colors, dtype=float)) if colors else 1.0
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        marker=dict(colors=colors, colorscale=DIVERGING, cmin=-bound, cmax=bound, cmid=0,
+        marker=dict(colors=colors, colorscale=DIVERGING_OPAQUE, cmin=-bound, cmax=bound, cmid=0,
+                    line=dict(width=1, color="rgba(255,255,255,0.35)"),
                     colorbar=dict(title="value<br>change %", thickness=12)),
         hovertext=hover, hoverinfo="text", textinfo="label",
+        insidetextfont=dict(color="white"), pathbar=dict(visible=True),
     ))
     return apply_layout(fig, f"Holdings by layer, coloured by impact: {scenario_label}",
                         height=460)
@@ -140,7 +164,7 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None, *,
     widths = [3 if s == selected else 0 for s in f["scenario"]]
     fig = go.Figure(go.Bar(
         x=f["impact_usd"], y=unique_labels([str(t) for t in names]), orientation="h",
-        marker=dict(color=colors, line=dict(color="#1f2d3d", width=widths)),
+        marker=dict(color=colors, line=dict(color=INK, width=widths)),
         text=[money(v) for v in f["impact_usd"]], textposition="outside",
         customdata=np.stack([f["probability"] * 100, f["title"], f["impact_pct"] * 100], axis=1),
         hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}% of the book)"
@@ -150,8 +174,8 @@ def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None, *,
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
     lo, hi = float(min(f["impact_usd"].min(), 0.0)), float(max(f["impact_usd"].max(), 0.0))
     pad = 0.6 * (hi - lo or 1.0)  # room for the outside labels at both ends
-    fig.update_xaxes(title="portfolio impact (USD)", tickformat=MONEY_TICKS,
-                     range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
+    shown = [lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)]
+    money_axis(fig, shown, axis="x", title="portfolio impact (USD)", range=shown)
     fig.update_yaxes(type="category")
     return apply_layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110),
                         width=width)
@@ -183,10 +207,11 @@ def channel_waterfall(
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
-        totals=dict(marker=dict(color="#34495E")),
+        totals=dict(marker=dict(color=TOTAL)),
         connector=dict(line=dict(color=NEUTRAL, width=1)),
     ))
-    fig.update_yaxes(title="USD", tickformat=MONEY_TICKS)
+    levels = np.cumsum([v for _, v in items]) if items else np.zeros(1)
+    money_axis(fig, [*levels, total], axis="y", title="USD")
     return apply_layout(fig, title, height=400)
 
 
@@ -228,10 +253,9 @@ def shock_comparison(shocks: pd.DataFrame, channel_names: Mapping[str, str]) -> 
                          arrayminus=(f["base"] - f["low"]) * 100, thickness=1.2),
             hovertemplate="%{x}<br>base %{y:+.0f}%<extra>" + str(scen) + "</extra>",
         )
-    fig.update_layout(barmode="group",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left"))
+    fig.update_layout(barmode="group")
     fig.update_yaxes(title="shock (% change of the stream)", ticksuffix="%")
+    fig.update_xaxes(tickangle=-25)
     fig = apply_layout(fig, "Shocks per channel (bars: central; whiskers: adverse to favourable)",
-                       height=480)
-    fig.update_layout(margin=dict(t=90))
-    return fig
+                       height=500)
+    return legend_above(fig)

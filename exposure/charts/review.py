@@ -11,7 +11,18 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout, short, unique_labels
+from exposure.charts.style import (
+    GAIN,
+    INK,
+    LOSS,
+    NEUTRAL,
+    TOTAL,
+    apply_layout,
+    legend_above,
+    money_axis,
+    short,
+    unique_labels,
+)
 from exposure.formatting import money
 
 TREND_EXPECTED = "Probability-weighted"
@@ -29,23 +40,31 @@ def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
-        totals=dict(marker=dict(color="#34495E")),
+        totals=dict(marker=dict(color=TOTAL)),
         connector=dict(line=dict(color=NEUTRAL, width=1)),
         hovertemplate="%{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_yaxes(title="portfolio value (USD)", tickprefix="$", tickformat="~s",
-                     range=_bridge_range(bridge))
+    shown = _bridge_range(bridge)
+    levels = _levels(bridge)
+    money_axis(fig, shown if shown is not None else levels, axis="y",
+               title="portfolio value (USD)", range=shown, include_zero=False)
     return apply_layout(fig, "Value bridge: price moves vs position changes", height=420)
 
 
-def _bridge_range(bridge: pd.DataFrame) -> list[float] | None:
-    """A y range that zooms onto the running levels, so that week-over-week steps of a
-    fraction of a percent stay visible next to the totals (None: plotly's default)."""
+def _levels(bridge: pd.DataFrame) -> list[float]:
+    """The running level after each step of the bridge."""
     levels: list[float] = []
     level = 0.0
     for amount, measure in zip(bridge["amount_usd"], bridge["measure"], strict=True):
         level = float(amount) if measure in ("absolute", "total") else level + float(amount)
         levels.append(level)
+    return levels
+
+
+def _bridge_range(bridge: pd.DataFrame) -> list[float] | None:
+    """A y range that zooms onto the running levels, so that week-over-week steps of a
+    fraction of a percent stay visible next to the totals (None: plotly's default)."""
+    levels = _levels(bridge)
     if not levels:
         return None
     lo, hi = min(levels), max(levels)
@@ -74,7 +93,7 @@ def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_titl
                       "<br>change %{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
-    fig.update_xaxes(title="change in impact (USD)", tickprefix="$", tickformat="~s")
+    money_axis(fig, f["impact_change_usd"], axis="x", title="change in impact (USD)")
     return apply_layout(fig, f"Change in impact per holding: {scenario_title}",
                    height=max(300, 26 * len(f) + 130))
 
@@ -91,10 +110,11 @@ def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
                              ("new_impact_usd", "Current", "#2E6FBA")):
         fig.add_bar(name=name, y=labels, x=portfolio[col], orientation="h", marker_color=color,
                     hovertemplate="%{y}<br>" + name + " %{x:$,.0f}<extra></extra>")
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
-    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
-    return apply_layout(fig, "Portfolio impact per scenario: previous vs current",
-                   height=max(300, 48 * len(portfolio) + 130))
+    fig.update_layout(barmode="group")
+    money_axis(fig, portfolio[["old_impact_usd", "new_impact_usd"]].to_numpy(), axis="x",
+               title="portfolio impact (USD)")
+    return legend_above(apply_layout(fig, "Portfolio impact per scenario: previous vs current",
+                                     height=max(300, 48 * len(portfolio) + 130)))
 
 
 def impact_trend(trend: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -113,9 +133,26 @@ def impact_trend(trend: pd.DataFrame, labels: Mapping[str, str] | None = None) -
     if len(per_snapshot):
         fig.add_scatter(x=per_snapshot["taken_at"], y=per_snapshot["expected_impact_usd"],
                         mode="lines+markers", name=TREND_EXPECTED,
-                        line=dict(color="#1f2d3d", dash="dash", width=3),
+                        line=dict(color=INK, dash="dash", width=3),
                         hovertemplate="%{y:$,.0f}<extra>" + TREND_EXPECTED + "</extra>")
     fig.add_hline(y=0, line_width=1, line_color=NEUTRAL)
-    fig.update_yaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
-    fig.update_layout(legend=dict(orientation="h", y=-0.2))
-    return apply_layout(fig, "Portfolio impact per scenario over all snapshots", height=440)
+    money_axis(fig, [*trend["impact_usd"], *trend["expected_impact_usd"]], axis="y",
+               title="portfolio impact (USD)")
+    _date_axis(fig, trend["taken_at"])
+    return legend_above(apply_layout(fig, "Portfolio impact per scenario over all snapshots",
+                                     height=440))
+
+
+def _date_axis(fig: go.Figure, when: pd.Series) -> None:
+    """Days on the time axis, never sub-second ticks: with one snapshot (or a few taken the
+    same day) the axis spans a week around them with one tick a day."""
+    times = pd.to_datetime(pd.Series(when), utc=True).dropna()
+    fig.update_xaxes(type="date", tickformat="%d %b %Y", title=None)
+    if times.empty:
+        return
+    first, last = times.min(), times.max()
+    if last - first < pd.Timedelta(days=7):
+        middle = first + (last - first) / 2
+        start = (middle - pd.Timedelta(days=3.5)).floor("D")
+        fig.update_xaxes(range=[start.tz_localize(None), (start + pd.Timedelta(days=7)).tz_localize(None)],
+                         dtick=86_400_000, tick0=start.tz_localize(None))

@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from exposure.charts.style import GAIN, LOSS, NEUTRAL, apply_layout
+from exposure.charts.style import (
+    GAIN,
+    INK,
+    LOSS,
+    NEUTRAL,
+    apply_layout,
+    legend_above,
+    money_axis,
+)
 from exposure.formatting import money
 
 
@@ -29,15 +37,21 @@ def pnl_histogram(pnl: np.ndarray, var_95: float, es_95: float, var_99: float,
                       "<extra></extra>",
         name="draws",
     ))
+    top = float(share.max()) if share.size else 1.0
     for value, label, dash in ((var_95, "VaR 95%", "dash"), (es_95, "ES 95%", "solid"),
                                (var_99, "VaR 99%", "dot"), (es_99, "ES 99%", "dashdot")):
-        fig.add_vline(x=-value, line_dash=dash, line_color="#1f2d3d", line_width=1.5,
-                      annotation_text=f"{label}: {money(-value)}", annotation_position="top left",
-                      annotation_textangle=-90, annotation_font_size=11)
-    fig.update_xaxes(title="portfolio value change (USD)", tickprefix="$", tickformat="~s")
+        # lines named in the legend, not annotated on the plot: VaR and ES often lie close
+        # together and their labels would print over each other
+        fig.add_scatter(x=[-value, -value], y=[0, top * 1.05], mode="lines",
+                        name=f"{label}: {money(-value)}", showlegend=True,
+                        line=dict(color=INK, dash=dash, width=1.5),
+                        hovertemplate=f"{label}: {money(-value)}<extra></extra>")
+    money_axis(fig, edges, axis="x", title="portfolio value change (USD)")
     fig.update_yaxes(title="% of draws")
-    fig.update_layout(showlegend=False, bargap=0)
-    return apply_layout(fig, "Distribution of portfolio change over simulated outcomes", height=420)
+    fig.update_layout(bargap=0)
+    fig.data[0].showlegend = False
+    return legend_above(apply_layout(fig, "Distribution of portfolio change over simulated outcomes",
+                                     height=440))
 
 
 def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
@@ -60,8 +74,9 @@ def tornado_chart(frame: pd.DataFrame, channel_names: Mapping[str, str], *,
     fig.add_bar(y=labels, x=hi, base=base, orientation="h", name="shock at high end",
                 marker_color=GAIN, customdata=f["high_usd"],
                 hovertemplate="%{y}<br>high end: %{customdata:$,.0f}<extra></extra>")
-    fig.add_vline(x=base, line_color="#1f2d3d", line_width=1.5,
+    fig.add_vline(x=base, line_color=INK, line_width=1.5,
                   annotation_text=f"base {money(base)}", annotation_position="top")
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.32))
-    fig.update_xaxes(title="portfolio impact (USD)", tickprefix="$", tickformat="~s")
-    return apply_layout(fig, title, height=max(280, 36 * len(f) + 140))
+    fig.update_layout(barmode="overlay")
+    money_axis(fig, [*(base + lo), *(base + hi), base], axis="x", title="portfolio impact (USD)",
+               include_zero=False)
+    return legend_above(apply_layout(fig, title, height=max(280, 36 * len(f) + 140)))

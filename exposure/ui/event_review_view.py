@@ -101,7 +101,7 @@ def new_since_your_data(catalog: Catalog) -> None:
             getattr(st, kind)(text)
         if not drafts:
             st.caption("No unreviewed documents. Pull Bureau of Industry and Security documents "
-                       "from the Federal Register here or with `exposure events pull`.")
+                       "from the Federal Register here (or from a terminal: About the data).")
         st.button("Check the Federal Register now", key="rev_pull", icon=":material/sync:",
                   on_click=_pull, args=(catalog,))
         for draft in drafts:

@@ -5,15 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from exposure.model.catalog import STALE_MONTHS, Catalog
+from exposure.glossary import tip
+from exposure.labels import field_name, tier_name
+from exposure.model.catalog import Catalog
 from exposure.model.engine import ProfileSource
 
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
     "Value": st.column_config.TextColumn("Value"),
-    "Stale": st.column_config.CheckboxColumn(
-        "Stale", help=f"as of more than {STALE_MONTHS} months ago: check for a newer figure"),
+    "Tier": st.column_config.TextColumn(help=tip("Tier", "Estimate")),
+    "As of": st.column_config.DateColumn(help=tip("As of")),
+    "Stale": st.column_config.CheckboxColumn("Stale", help=tip("Stale")),
 }
+
+
+def value_text(field: str, value: float) -> str:
+    """A sourced number as read: shares as percentages, dollars in billions or whole dollars."""
+    return _fmt(field, value)
 
 
 def _fmt(field: str, value: float) -> str:
@@ -41,15 +49,19 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
         seg = prov[(prov["subject"] == f"segment:{company.segment}") & (prov["field"] == "elasticity")]
         f = pd.concat([f, seg.assign(basis="segment default: " + seg["basis"])])
     return pd.DataFrame({
-        "Field": f["field"].str.replace("exposure.", "exposure: ", regex=False),
+        "Field": [field_name(catalog, fl) for fl in f["field"]],
         "Value": [_fmt(fl, v) for fl, v in zip(f["field"], f["value"], strict=True)],
-        "Estimate": f["estimate"].map({True: "estimate", False: "reported"}),
-        "Basis": f["basis"],
-        "As of": f["as_of"],
-        "Stale": f["stale"],
-        "Tier": f["tier"],
-        "Source": f["source"],
+        "Tier": [tier_name(t) + (", estimate" if e and t not in ("estimated", "judgement") else "")
+                 for t, e in zip(f["tier"], f["estimate"], strict=True)],
+        "As of": f["as_of"].to_numpy(),
+        "Source": f["source"].to_numpy(),
+        "Stale": f["stale"].to_numpy(),
+        "Basis": f["basis"].to_numpy(),
     }).reset_index(drop=True)
+
+
+PROFILE_COLUMNS = ["Field", "Value", "Tier", "As of", "Source", "Stale"]
+"""The columns the profile table shows; the basis (long text) is listed under it."""
 
 
 def profile_notes(catalog: Catalog, symbol: str) -> list[str]:

@@ -145,11 +145,14 @@ def report_section(result: ImportResult | None, catalog: Catalog | None = None) 
                        + plain(", ".join(result.unknown)))
         if result.cash:
             st.dataframe(pd.DataFrame(result.cash, columns=["label", "account", "currency",
-                                                            "amount"]),
-                         hide_index=True, width="stretch", key="pf_cash_table")
+                                                            "amount"]).rename(columns=str.capitalize),
+                         hide_index=True, width="stretch", key="pf_cash_table",
+                         column_config={"Amount": st.column_config.NumberColumn(
+                             format="localized")})
         if result.skipped:
             with st.expander(f"Skipped rows ({len(result.skipped)})"):
-                st.dataframe(pd.DataFrame(result.skipped, columns=["row", "reason", "text"]),
+                st.dataframe(pd.DataFrame(result.skipped, columns=["row", "reason", "text"])
+                             .rename(columns=str.capitalize),
                              hide_index=True, width="stretch", key="pf_skipped_table")
         for warning in result.warnings:
             st.warning(plain(warning), icon=":material/warning:")
@@ -186,7 +189,8 @@ def currency_section(result: ImportResult, catalog: Catalog | None) -> None:
         st.markdown("**Which currency are these values in?**")
         st.caption("The file writes these values with a mark several currencies share; they "
                    "are not used until you choose (nothing is guessed).")
-        st.dataframe(pd.DataFrame(result.ambiguous, columns=["row", "column", "text"]),
+        st.dataframe(pd.DataFrame(result.ambiguous, columns=["row", "column", "text"])
+                     .rename(columns=str.capitalize),
                      hide_index=True, width="stretch", key="pf_ambiguous_table")
         choices: dict[str, str] = {}
         cols = st.columns(max(1, len(marks)))

@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from exposure.charts import lookthrough as charts_lookthrough
 from exposure.formatting import money
+from exposure.glossary import tip
+from exposure.labels import entity_name, segment_name
+from exposure.model.catalog import Catalog
 from exposure.ui.sidebar import PageContext
+from exposure.ui.widgets import chart, percent_column, table, usd_column
 
 ENTITY_CONFIG = {
-    "direct_usd": st.column_config.NumberColumn("direct (USD)", format="dollar"),
-    "indirect_usd": st.column_config.NumberColumn("indirect (USD)", format="dollar"),
-    "fund_usd": st.column_config.NumberColumn("via funds", format="dollar"),
-    "equity_usd": st.column_config.NumberColumn("via stakes", format="dollar"),
-    "contract_usd": st.column_config.NumberColumn("contract dependence", format="dollar"),
-    "share_of_portfolio": st.column_config.NumberColumn("share of portfolio", format="percent"),
-    "oldest_as_of": st.column_config.DateColumn("oldest source"),
-    "stale": st.column_config.CheckboxColumn("older than 12 months"),
+    "Total": usd_column(help="Direct plus indirect exposure."),
+    "Direct": usd_column(help=tip("Direct exposure")),
+    "Indirect": usd_column(help=tip("Indirect exposure")),
+    "Share of book": percent_column(help=tip("% of book")),
+    "Oldest source": st.column_config.DateColumn(help=tip("As of")),
+    "Stale": st.column_config.CheckboxColumn(help=tip("Stale")),
 }
+BREAKDOWN_CONFIG = {
+    "Via funds": usd_column(),
+    "Via stakes": usd_column(help=tip("Stake")),
+    "Contract dependence": usd_column(help=tip("Compute contract")),
+}
+
+
+def entities_table(entities: pd.DataFrame) -> pd.DataFrame:
+    """The entities with human headers, largest total first, key columns first."""
+    return pd.DataFrame({
+        "Entity": entities["name"].astype(str).to_numpy(),
+        "Total": (entities["direct_usd"] + entities["indirect_usd"]).to_numpy(),
+        "Direct": entities["direct_usd"].to_numpy(),
+        "Indirect": entities["indirect_usd"].to_numpy(),
+        "Share of book": entities["share_of_portfolio"].to_numpy(),
+        "Segment": [segment_name(s) for s in entities["segment"]],
+        "Oldest source": entities["oldest_as_of"].to_numpy(),
+        "Stale": entities["stale"].to_numpy(),
+    })
+
+
+def breakdown_table(entities: pd.DataFrame) -> pd.DataFrame:
+    """How the indirect exposure reaches each entity (funds, stakes, contracts)."""
+    return pd.DataFrame({
+        "Entity": entities["name"].astype(str).to_numpy(),
+        "Via funds": entities["fund_usd"].to_numpy(),
+        "Via stakes": entities["equity_usd"].to_numpy(),
+        "Contract dependence": entities["contract_usd"].to_numpy(),
+    })
+
+
+def sankey_names(catalog: Catalog, flows: pd.DataFrame) -> dict[str, str]:
+    """Names for every id in the flows (companies by name, funds by name and ticker)."""
+    ids = set(flows["source"].astype(str)) | set(flows["target"].astype(str))
+    return {i: entity_name(catalog, i, ticker=i in catalog.funds) for i in ids}
 
 
 def effective_exposure_section(ctx: PageContext) -> None:
@@ -25,7 +63,7 @@ def effective_exposure_section(ctx: PageContext) -> None:
     lt = ctx.book
     j = lt.evaluation.scenario_index(ctx.scenario_id)
     with st.container(border=True):
-        st.subheader("Effective exposure (look-through)")
+        st.subheader("Effective exposure (look-through)", help=tip("Look-through"))
         st.caption("Most investors cannot buy Anthropic or OpenAI, yet hold them through listed "
                    "stakes and funds. Direct = private marks held; indirect = through funds and stakes "
                    "of listed holdings; contracts are dependence, not ownership. "
@@ -36,19 +74,18 @@ def effective_exposure_section(ctx: PageContext) -> None:
         c1.metric("Coverage by profiles", f"{lt.coverage_lookthrough:.1%}",
                   delta=f"{(lt.coverage_lookthrough - lt.coverage_direct) * 100:+.1f} pts "
                         "from look-through",
-                  help="Share of portfolio value whose exposure comes from company profiles (directly "
-                       "or through fund constituents) rather than segment defaults.")
+                  help=tip("Coverage"))
         top_entity = lt.entities.iloc[0] if len(lt.entities) else None
         if top_entity is not None:
             c2.metric("Largest indirect exposure", str(top_entity["name"]),
-                      delta=f"{money(float(top_entity['indirect_usd']))} indirect", delta_color="off")
+                      delta=f"{money(float(top_entity['indirect_usd']))} indirect", delta_color="off",
+                      help=tip("Indirect exposure"))
         c3.metric("Look-through impact", money(float(lt.lookthrough_usd[:, j].sum()))
                   if lt.lookthrough_on else "switched off",
-                  help=f"What look-through adds under {ctx.title(ctx.scenario_id)}.")
-        names = {c.id: c.name for c in ctx.catalog.companies.values()}
-        st.plotly_chart(charts_lookthrough.exposure_sankey(lt.sankey_frame(), names), width="stretch",
-                        key="sankey")
-        table = lt.entities[["entity", "name", "segment", "direct_usd", "indirect_usd", "fund_usd",
-                             "equity_usd", "contract_usd", "share_of_portfolio", "oldest_as_of", "stale"]]
-        st.dataframe(table, hide_index=True, width="stretch", key="entities",
-                     column_config=ENTITY_CONFIG)
+                  help=tip("Look-through", extra=f"What it adds under {ctx.title(ctx.scenario_id)}."))
+        flows = lt.sankey_frame()
+        chart(charts_lookthrough.exposure_sankey(flows, sankey_names(ctx.catalog, flows)),
+              key="sankey")
+        table(entities_table(lt.entities), ENTITY_CONFIG, key="entities")
+        with st.expander("How the indirect exposure reaches each entity"):
+            table(breakdown_table(lt.entities), BREAKDOWN_CONFIG, key="entities_breakdown")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from exposure.errors import ExposureError, PortfolioError
 from exposure.exports import to_safe_csv
+from exposure.glossary import tip
 from exposure.holdings.importers import ImportResult
 from exposure.holdings.portfolio import (
     HOLDING_COLUMNS,
@@ -27,6 +28,7 @@ from exposure.holdings.portfolio import (
     validate_holdings,
 )
 from exposure.holdings.store import list_portfolios, load_saved, save_portfolio
+from exposure.labels import segment_name
 from exposure.model.catalog import Catalog
 from exposure.model.schema import SEGMENTS
 from exposure.ui.auth import current_user
@@ -45,19 +47,21 @@ EDITOR_CONFIG = {
     "symbol": st.column_config.TextColumn("Symbol", required=True, max_chars=40),
     "name": st.column_config.TextColumn("Name"),
     "kind": st.column_config.SelectboxColumn("Kind", options=KINDS, default="listed"),
-    "quantity": st.column_config.NumberColumn("Quantity"),
-    "market_value": st.column_config.NumberColumn("Market value", min_value=0.0, format="%.2f",
-                                                  help="Stated value in the row's currency; "
-                                                  "used when no price is available."),
+    "quantity": st.column_config.NumberColumn("Quantity", format="localized"),
+    "market_value": st.column_config.NumberColumn("Market value", min_value=0.0,
+                                                  format="localized",
+                                                  help="Stated value in the row's currency "
+                                                  "(thousands separated, e.g. 620,000); used when "
+                                                  "no price is available."),
     "currency": st.column_config.TextColumn("Currency", default="USD", max_chars=3),
     "account": st.column_config.TextColumn("Account"),
     "segment": st.column_config.SelectboxColumn("Segment", options=list(SEGMENTS),
-                                                help="For symbols without a catalog profile."),
-    "mark_basis": st.column_config.TextColumn("Mark basis", help="Private marks: how the "
-                                              "stated value was set."),
+                                                help="For symbols without a catalog profile.\n\n"
+                                                + tip("Segment")),
+    "mark_basis": st.column_config.TextColumn("Mark basis", help=tip("Mark")),
     "raw_symbol": st.column_config.TextColumn("In file", disabled=True),
     "statement_price": st.column_config.NumberColumn(
-        "Statement price", format="%.4f", help="The statement's own price per share, in the "
+        "Statement price", format="localized", help="The statement's own price per share, in the "
         "row's currency."),
     "statement_date": st.column_config.TextColumn(
         "Statement date", help="The date the statement's price and value are as of."),
@@ -175,7 +179,7 @@ def classify_section(edited: pd.DataFrame, catalog: Catalog) -> None:
                 segment = c2.selectbox(
                     "Segment", ["", *SEGMENTS], key=f"pf_cls_seg_{ver}_{i}",
                     index=([""] + list(SEGMENTS)).index(current) if current in SEGMENTS else 0,
-                    format_func=lambda s: s.replace("_", " ") if s else "(unclassified)",
+                    format_func=lambda s: segment_name(s) if s else "(unclassified)",
                     label_visibility="collapsed" if i else "visible")
                 link = c3.selectbox(
                     "Catalog profile (optional)", ["", *companies], key=f"pf_cls_link_{ver}_{i}",
@@ -227,7 +231,7 @@ def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
         cash = c2.data_editor(cash_table(base), num_rows="dynamic", key=f"pf_cash_{ver}",
                               hide_index=True, width="stretch", column_config={
                                   "currency": st.column_config.TextColumn("Currency", max_chars=3),
-                                  "amount": st.column_config.NumberColumn("Cash", format="%,.2f"),
+                                  "amount": st.column_config.NumberColumn("Cash", format="localized"),
                                   "account": st.column_config.TextColumn("Account")})
         candidate, problem = candidate_from(base, edited, name, cash)
         if problem:
@@ -286,9 +290,9 @@ def saved_section() -> None:
             st.caption("None yet: save the table above to keep it.")
         else:
             st.dataframe(pd.DataFrame([{
-                "name": s.name, "owner": "team" if s.shared else "mine", "version": s.version,
-                "holdings": s.holdings, "modified": s.modified.strftime("%Y-%m-%d %H:%M UTC"),
-                "by": s.modified_by, "problem": s.error,
+                "Name": s.name, "Owner": "Team" if s.shared else "Mine", "Version": s.version,
+                "Holdings": s.holdings, "Modified": s.modified.strftime("%Y-%m-%d %H:%M UTC"),
+                "By": s.modified_by, "Problem": s.error,
             } for s in saved]), hide_index=True, width="stretch", key="pf_saved_table")
         usable = {f"{s.space}\x1f{s.key}": s for s in saved if s.ok}
         if usable:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exposure.glossary import tip
+from exposure.labels import holding_label, readable
 from exposure.model.catalog import Catalog
 from exposure.review import ritual
 from exposure.review.diff import SnapshotDiff
@@ -16,6 +18,7 @@ from exposure.review.report import report_html
 from exposure.review.snapshot import Snapshot, SnapshotInfo
 from exposure.review.store import load_snapshot
 from exposure.review.tables import csv_files, csv_zip, export_tables
+from exposure.ui.widgets import usd_column
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -38,8 +41,8 @@ def history_table(infos: list[SnapshotInfo]) -> pd.DataFrame:
         "Taken (UTC)": [i.taken_at.strftime("%Y-%m-%d %H:%M") for i in infos],
         "Week": [i.week for i in infos],
         "Portfolio": [i.portfolio_name for i in infos],
-        "Value (USD)": [i.total_value_usd for i in infos],
-        "Expected impact (USD)": [i.expected_impact_usd for i in infos],
+        "Value": [i.total_value_usd for i in infos],
+        "Probability-weighted impact": [i.expected_impact_usd for i in infos],
         "Holdings": [i.holdings_count for i in infos],
         "By": [i.author for i in infos],
         "Note": [i.note for i in infos],
@@ -47,28 +50,70 @@ def history_table(infos: list[SnapshotInfo]) -> pd.DataFrame:
 
 
 HISTORY_CONFIG = {
-    "Value (USD)": st.column_config.NumberColumn(format="dollar"),
-    "Expected impact (USD)": st.column_config.NumberColumn(format="dollar"),
+    "Value": usd_column(),
+    "Probability-weighted impact": usd_column(help=tip("Probability-weighted impact")),
 }
 
 HOLDING_CHANGES_CONFIG = {
-    "old_value_usd": st.column_config.NumberColumn("Value before", format="dollar"),
-    "new_value_usd": st.column_config.NumberColumn("Value now", format="dollar"),
-    "value_change_usd": st.column_config.NumberColumn("Change", format="dollar"),
-    "price_effect_usd": st.column_config.NumberColumn("Price effect", format="dollar"),
-    "position_effect_usd": st.column_config.NumberColumn("Position effect", format="dollar"),
-    "old_quantity": st.column_config.NumberColumn("Qty before", format="%.4g"),
-    "new_quantity": st.column_config.NumberColumn("Qty now", format="%.4g"),
+    "Change": usd_column(),
+    "Price effect": usd_column(help=tip("Price effect")),
+    "Position effect": usd_column(help=tip("Position effect")),
+    "Value before": usd_column(),
+    "Value now": usd_column(),
+    "Quantity before": st.column_config.NumberColumn(format="localized"),
+    "Quantity now": st.column_config.NumberColumn(format="localized"),
 }
 
 
 def holding_changes_view(diff: SnapshotDiff) -> pd.DataFrame:
-    """Holdings that changed (status or value), biggest change first."""
+    """Holdings that changed (status or value), biggest change first, key columns first."""
     h = diff.holdings
     shown = h[(h["status"] != "unchanged") | (h["value_change_usd"].abs() > 0.005)]
-    return shown[["symbol", "name", "status", "old_quantity", "new_quantity", "old_value_usd",
-                  "new_value_usd", "value_change_usd", "price_effect_usd",
-                  "position_effect_usd"]].reset_index(drop=True)
+    shown = shown.reindex(shown["value_change_usd"].abs().sort_values(ascending=False).index)
+    return pd.DataFrame({
+        "Holding": [holding_label(s, n) for s, n in zip(shown["symbol"], shown["name"],
+                                                        strict=True)],
+        "Change": shown["value_change_usd"].to_numpy(),
+        "Status": [readable(s) for s in shown["status"]],
+        "Price effect": shown["price_effect_usd"].to_numpy(),
+        "Position effect": shown["position_effect_usd"].to_numpy(),
+        "Value before": shown["old_value_usd"].to_numpy(),
+        "Value now": shown["new_value_usd"].to_numpy(),
+        "Quantity before": shown["old_quantity"].to_numpy(),
+        "Quantity now": shown["new_quantity"].to_numpy(),
+    })
+
+
+def scenario_changes_view(diff: SnapshotDiff, channel_names: dict[str, str]) -> pd.DataFrame:
+    """The scenario-set changes in words: which scenario, what changed, before and after."""
+    s = diff.scenarios
+
+    def what(field: str) -> str:
+        if not field or field != field:
+            return ""
+        channel, _, end = str(field).partition(".")
+        if end:
+            return f"{channel_names.get(channel, readable(channel))} ({end})"
+        return readable(field)
+
+    return pd.DataFrame({
+        "Scenario": s["title"].astype(str).to_numpy(),
+        "Change": [readable(c) for c in s["change"]],
+        "What": [what(f) for f in s["field"]],
+        "Before": s["old_value"].to_numpy(),
+        "After": s["new_value"].to_numpy(),
+        "Detail": s["detail"].astype(str).to_numpy(),
+    })
+
+
+def events_view(diff: SnapshotDiff) -> pd.DataFrame:
+    """New policy events between the two snapshots."""
+    e = diff.events
+    return pd.DataFrame({
+        "Date": e["date"].to_numpy(), "Event": e["title"].to_numpy(),
+        "Type": [readable(t) for t in e["type"]], "Where": e["jurisdiction"].to_numpy(),
+        "Source": e["source_url"].to_numpy(),
+    })
 
 
 def report_download(current: Snapshot, catalog: Catalog,

@@ -17,6 +17,8 @@ from exposure.evidence.scorecard import (
     compute_scorecard,
     scorecard_headline,
 )
+from exposure.glossary import tip
+from exposure.labels import segment_name
 from exposure.market.yahoo import is_offline
 from exposure.model.catalog import Catalog
 from exposure.ui.loaders import files_signature
@@ -78,8 +80,9 @@ def misses_table(result: ScorecardResult) -> pd.DataFrame:
     })
 
 
-def render_scorecard() -> None:
-    """The scorecard section: headline, pooled figures, per-event table, charts, misses."""
+def render_scorecard() -> str:
+    """The scorecard section: headline, pooled figures, per-event table, charts, misses.
+    Returns the line for the page's "About the data" (which prices it was computed on)."""
     live = False
     if not is_offline():
         live = st.toggle("Recompute on live Yahoo history (through the price cache)",
@@ -90,27 +93,24 @@ def render_scorecard() -> None:
     except ExposureError as exc:
         if not live:
             st.error(f"The scorecard cannot be computed: {exc}")
-            return
+            return ""
         st.warning(f"Live history unavailable ({exc}); showing the shipped closes.",
                    icon=":material/cloud_off:")
         result = get_scorecard(live=False)
-    st.caption(f":material/sell: Prices: {result.price_source}")
     headline = scorecard_headline(result)
     st.markdown(f"**{headline[:1].upper() + headline[1:]}.**")
     lo, hi = result.ci95
     c = st.columns(4)
     c[0].metric("Policy days scored", result.events_scored,
                 help=f"{result.pairs} (event, ticker) pairs; events with fewer than 8 tickers "
-                     "are listed below, not scored")
+                     "are listed below, not scored.\n\n" + tip("Out of sample"))
     c[1].metric("Pooled Spearman", _num(result.spearman_pooled),
-                help=f"Mean within-event rank correlation; 95% CI {_num(lo)} to {_num(hi)} "
-                     "(bootstrap over events). " + GOALS)
+                help=tip("Spearman", extra=f"Mean within-event rank correlation; 95% interval "
+                         f"{_num(lo)} to {_num(hi)} (bootstrap over events). " + GOALS))
     c[2].metric("Sign accuracy", _pct(result.sign_accuracy),
-                help="Share of pairs with a non-zero prediction whose realised move had the "
-                     "predicted sign. " + GOALS)
+                help=tip("Sign accuracy", extra=GOALS))
     c[3].metric("Slope realised / predicted", _num(result.slope),
-                help="OLS through the origin over all pairs: 1 = predictions the right size. "
-                     + GOALS)
+                help=tip("Slope", extra=GOALS))
     st.caption(f"95% interval of the pooled Spearman: {_num(lo)} to {_num(hi)}. {GOALS} "
                "Out of sample: each event is predicted with elasticities estimated on the "
                "other events only.")
@@ -123,25 +123,27 @@ def render_scorecard() -> None:
                                  "p": [e.p for e in result.per_event],
                                  "n": [e.n for e in result.per_event]})
             st.plotly_chart(ce.scorecard_events_bar(bars, "Did the model rank each policy day?"),
-                            width="stretch", key="sc_events")
+                            width="stretch", theme="streamlit", key="sc_events")
         st.dataframe(table, hide_index=True, width="stretch", key="sc_per_event", column_config={
             "Date": st.column_config.DateColumn("Date"),
-            "Spearman": st.column_config.NumberColumn(format="%+.2f"),
-            "p-value (one-sided)": st.column_config.NumberColumn(format="%.3f"),
+            "Tickers": st.column_config.NumberColumn(help=tip("n")),
+            "Spearman": st.column_config.NumberColumn(format="%+.2f", help=tip("Spearman")),
+            "p-value (one-sided)": st.column_config.NumberColumn(format="%.3f",
+                                                                 help=tip("p-value")),
             "Sign accuracy": st.column_config.NumberColumn(format="percent"),
             "Slope realised/predicted": st.column_config.NumberColumn(format="%+.2f"),
         })
     with st.container(border=True):
         st.plotly_chart(ce.scorecard_scatter(result.predictions,
                                              "Predicted vs realised, out of sample"),
-                        width="stretch", key="sc_scatter")
+                        width="stretch", theme="streamlit", key="sc_scatter")
     misses = misses_table(result)
     st.markdown(f"**Misses** ({len(misses)} of {result.pairs} pairs more than 2 standard "
                 "errors off the prediction), with the likely cause")
     st.dataframe(misses, hide_index=True, width="stretch", key="sc_misses", column_config={
         "Date": st.column_config.DateColumn("Date"),
         "Predicted": st.column_config.NumberColumn(format="percent"),
-        "Realised CAR [0,+1]": st.column_config.NumberColumn(format="percent"),
+        "Realised CAR [0,+1]": st.column_config.NumberColumn(format="percent", help=tip("CAR")),
         "Standard errors off": st.column_config.NumberColumn(format="%+.1f"),
         "Reported in the news (cross-check)": st.column_config.NumberColumn(format="percent"),
     })
@@ -151,18 +153,28 @@ def render_scorecard() -> None:
             "date": "Date", "event": "Event", "title": "Title", "reason": "Why not"}),
             hide_index=True, width="stretch", key="sc_not_scored")
     with st.expander("Every pair (news-reported moves as a cross-check only)"):
-        pairs = result.predictions[["date", "event", "ticker", "segment", "k", "k_source",
-                                    "predicted", "realised", "realised_wide", "t_stat",
-                                    "reported_move", "reported_basis"]]
+        p = result.predictions
+        pairs = pd.DataFrame({
+            "Date": p["date"].to_numpy(), "Event": p["event"].to_numpy(),
+            "Ticker": p["ticker"].to_numpy(), "Predicted": p["predicted"].to_numpy(),
+            "CAR [0,+1]": p["realised"].to_numpy(), "CAR [-1,+5]": p["realised_wide"].to_numpy(),
+            "t-statistic": p["t_stat"].to_numpy(),
+            "Segment": [segment_name(s) for s in p["segment"]],
+            "Elasticity k": p["k"].to_numpy(), "Source of k": p["k_source"].to_numpy(),
+            "Reported (news)": p["reported_move"].to_numpy(),
+            "Reported basis": p["reported_basis"].to_numpy()})
         st.dataframe(pairs, hide_index=True, width="stretch", key="sc_pairs", column_config={
-            "predicted": st.column_config.NumberColumn(format="percent"),
-            "realised": st.column_config.NumberColumn("CAR [0,+1]", format="percent"),
-            "realised_wide": st.column_config.NumberColumn("CAR [-1,+5]", format="percent"),
-            "reported_move": st.column_config.NumberColumn("reported (news)", format="percent"),
+            "Predicted": st.column_config.NumberColumn(format="percent"),
+            "CAR [0,+1]": st.column_config.NumberColumn(format="percent", help=tip("CAR")),
+            "CAR [-1,+5]": st.column_config.NumberColumn(format="percent"),
+            "t-statistic": st.column_config.NumberColumn(format="%+.2f", help=tip("t-statistic")),
+            "Elasticity k": st.column_config.NumberColumn(format="%.2f", help=tip("Elasticity k")),
+            "Reported (news)": st.column_config.NumberColumn(format="percent"),
         })
     with st.expander("Method"):
         for name, text in result.method.items():
             st.markdown(f"- **{name}**: {text}")
+    return f"Scorecard prices: {result.price_source}."
 
 
 def elasticity_table(catalog: Catalog) -> pd.DataFrame:
@@ -192,8 +204,9 @@ def elasticity_table(catalog: Catalog) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render_methodology(catalog: Catalog) -> None:
-    """Plain-words method of the scorecard and calibration, and the elasticities table."""
+def render_methodology(catalog: Catalog) -> str:
+    """Plain-words method of the scorecard and calibration, and the elasticities table.
+    Returns the line for the page's "About the data" (what the calibration was fitted on)."""
     st.markdown(
         "**Does the model rank real policy days?** For each dated policy event we measure how "
         "every listed issuer with a profile actually moved: its return over the announcement "
@@ -216,11 +229,15 @@ def render_methodology(catalog: Catalog) -> None:
         st.info("No calibration file (data/calibration.yaml): every k is the prior judgement.")
     st.dataframe(table, hide_index=True, width="stretch", key="calibration_table",
                  column_config={
-                     "Prior (judgement)": st.column_config.NumberColumn(format="%.2f"),
+                     "Prior (judgement)": st.column_config.NumberColumn(
+                         format="%.2f", help=tip("Judgement")),
                      "Estimate": st.column_config.NumberColumn(format="%+.2f"),
-                     "Used": st.column_config.NumberColumn(format="%.2f"),
+                     "Used": st.column_config.NumberColumn(format="%.2f",
+                                                           help=tip("Elasticity k")),
                  })
-    if catalog.calibration is not None:
-        st.caption(f"Estimated from {catalog.calibration.price_source}, as of "
-                   f"{catalog.calibration.as_of}; regenerate with "
-                   "`exposure scorecard --write-calibration`.")
+    if catalog.calibration is None:
+        return ""
+    st.caption(f"Estimated from {catalog.calibration.price_source}, as of "
+               f"{catalog.calibration.as_of}.")
+    return (f"Calibration: estimated from {catalog.calibration.price_source}, as of "
+            f"{catalog.calibration.as_of}.")

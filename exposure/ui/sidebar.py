@@ -4,6 +4,7 @@ scenario set, shock case, look-through and where prices come from. Returns a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import streamlit as st
 from exposure.errors import ExposureError
 from exposure.evaluation.result import BookEvaluation
 from exposure.formatting import money
+from exposure.glossary import tip
 from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import PriceSourceLabel
 from exposure.holdings.portfolio import Portfolio
@@ -137,24 +139,24 @@ def sidebar() -> PageContext:
         scenario_id = st.selectbox(
             "Scenario", ids, format_func=lambda i: labels.get(i, i), key="scenario",
             persist_state="session",
-            help="The scenario the KPIs, treemap and waterfalls show. "
-                 + (f"Now: {catalog.scenarios[st.session_state['scenario']].title}."
-                    if st.session_state.get("scenario") in catalog.scenarios else ""),
+            help=tip("Scenario", extra="The one the KPIs, treemap and waterfalls show. "
+                     + (f"Now: {catalog.scenarios[st.session_state['scenario']].title}."
+                        if st.session_state.get("scenario") in catalog.scenarios else "")),
         )
         chosen = st.multiselect(
             "Scenario set", ids, format_func=lambda i: labels.get(i, i),
             key="set", persist_state="session",
-            help="Scenarios in the heatmap, the bars and the probability-weighted expectation.",
+            help=tip("Scenario set"),
         )
         case = st.segmented_control(
             "Shock case", CASES, format_func=CASE_LABELS.get, key="case",
-            persist_state="session", help=CASE_HELP,
+            persist_state="session",
+            help=tip("Adverse case", "Central case", "Favourable case"),
         ) or "central"
         st.caption(CASE_HELP)
         lookthrough_on = st.toggle(
             "Look-through", key="lt", persist_state="session",
-            help="Resolve funds into their constituents and add what listed holdings own or "
-                 "depend on (stakes in labs and startups, compute contracts).")
+            help=tip("Look-through", "Stake", "Compute contract"))
         urlstate.write("scenario", scenario_id, ids[0])
         urlstate.write("set", chosen, ids)
         urlstate.write("case", case, "central")
@@ -176,8 +178,9 @@ def _price_panel(book: BookEvaluation, status: str, pending: bool) -> None:
     with st.sidebar:
         when = book.price_date
         st.metric("Portfolio value", money(ev.total_value_usd),
-                  help=f"Holdings and cash in USD; prices as of {when or 'unknown'}.")
-        st.caption(f":material/sell: {status}")
+                  help=f"Holdings and cash in USD; prices as of {when or 'unknown'}.\n\n"
+                       + tip("Price source"))
+        st.caption(f":material/sell: {short_status(status)}")
         if pending:
             ui_prices.live_price_watcher()
         if st.button("Refresh prices", key="refresh_prices", icon=":material/refresh:",
@@ -215,3 +218,12 @@ def plain(text: str) -> str:
     for ch in "\\`*_{}[]<>()#+-.!|~$":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+_MACHINE_NOTE = re.compile(r"\s*\((?=[^()]*(?:paused|rate limit|not asked))[^()]*\)")
+
+
+def short_status(status: str) -> str:
+    """The price status without the machinery ("Yahoo not asked: ... paused until ..."):
+    that detail belongs to the page's "About the data" expander."""
+    return _MACHINE_NOTE.sub("", status).strip() or status

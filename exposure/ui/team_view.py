@@ -71,7 +71,8 @@ def roles_section() -> None:
                    "person; every change is in the audit log.")
         found = role_assignments()
         if found:
-            st.dataframe(pd.DataFrame({"user": list(found), "role": list(found.values())}),
+            st.dataframe(pd.DataFrame({"User": list(found),
+                                       "Role": [str(r).capitalize() for r in found.values()]}),
                          hide_index=True, width="stretch", key="team_roles")
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         email = c1.text_input("E-mail", key="team_role_user", max_chars=320)

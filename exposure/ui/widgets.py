@@ -1,13 +1,24 @@
-"""Small reusable Streamlit pieces: KPI cards, flags, formatted tables."""
+"""Small reusable Streamlit pieces: KPI cards, flags, tables for people, the "About the data"
+expander, charts that follow the theme."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from exposure.evaluation.result import BookEvaluation
 from exposure.formatting import listing
+from exposure.glossary import tip
+from exposure.labels import holding_label, profile_source_name, segment_name
 from exposure.model.engine import ProfileSource
+
+ABOUT_THE_DATA = "About the data"
+"""Label of the one expander per page that holds diagnostics, price-source details and
+command-line hints (investor screens show answers, not machinery)."""
 
 
 def is_phone() -> bool:
@@ -23,18 +34,67 @@ def kpi(label: str, value: str, delta: str | None = None, help: str | None = Non
         st.metric(label, value, delta=delta, help=help, delta_color=delta_color)  # type: ignore[arg-type]
 
 
+def chart(fig: go.Figure, key: str) -> None:
+    """A plotly figure, full width, in Streamlit's theme (fonts, grid and text colours follow
+    the light or dark theme; the figures' own backgrounds are transparent)."""
+    st.plotly_chart(fig, width="stretch", theme="streamlit", key=key)
+
+
+def usd_column(label: str | None = None, help: str | None = None,
+               width: int | str | None = None) -> Any:
+    """Dollars with thousands separators and no cents: ``$620,000``."""
+    return st.column_config.NumberColumn(label, format="dollar", step=1, help=help,
+                                         width=width)  # type: ignore[arg-type]
+
+
+def percent_column(label: str | None = None, help: str | None = None) -> Any:
+    """A fraction shown as a percentage (``0.123`` -> ``12.3%``)."""
+    return st.column_config.NumberColumn(label, format="percent", help=help)
+
+
+def change_column(label: str | None = None, help: str | None = None, digits: int = 1) -> Any:
+    """A change already in percent, signed: ``-12.3`` -> ``-12.3%``, ``4`` -> ``+4.0%``."""
+    return st.column_config.NumberColumn(label, format=f"%+.{digits}f%%", help=help)
+
+
+def table(frame: pd.DataFrame | Any, config: Mapping[str, Any] | None = None, *,
+          key: str | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` the way every table here is shown: full width, no index."""
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=dict(config or {}),
+                 key=key, **kwargs)
+
+
+def about_the_data(notes: Iterable[str], *, commands: Iterable[str] = ()) -> None:
+    """The page's "About the data" expander: where the numbers come from and as of when,
+    diagnostics, and the terminal commands that go further (``commands``, without the
+    ``.venv/bin/`` prefix, which is added)."""
+    lines = [n for n in notes if n]
+    cli = list(commands)
+    with st.expander(ABOUT_THE_DATA, icon=":material/info:"):
+        for line in lines:
+            st.caption(line)
+        if cli:
+            st.caption("From a terminal in the project folder:")
+            st.code("\n".join(f".venv/bin/exposure {c}" for c in cli), language="bash")
+
+
+def price_note(status: str) -> str:
+    """The sidebar's price status as a line of the "About the data" expander."""
+    return f"Prices: {status}." if status else ""
+
+
 def default_profile_note(book: BookEvaluation) -> None:
     """Say which holdings use a segment default profile (or none), wherever results show."""
     prof = book.profiles
     src = prof.profile_source
-    defaulted = sorted({f"{s} ({seg})" for s, seg, p in zip(prof.symbols, prof.segments, src,
-                                                          strict=True)
+    defaulted = sorted({f"{s} ({segment_name(seg).lower()})"
+                        for s, seg, p in zip(prof.symbols, prof.segments, src, strict=True)
                         if p == ProfileSource.SEGMENT_DEFAULT})
     unclassified = sorted({str(s) for s, p in zip(prof.symbols, src, strict=True)
                            if p == ProfileSource.UNCLASSIFIED})
     if defaulted:
         st.caption(":material/info: Segment default profile (no company profile in the "
-                   f"catalog): {listing(defaulted)}")
+                   f"catalog): {listing(defaulted)}", help=tip("Segment default"))
     if unclassified:
         st.warning("No profile and no segment, so no exposure assumed: "
                    f"{listing(unclassified)}. Classify them on the Portfolio page.")
@@ -48,31 +108,32 @@ def exposures_table(book: BookEvaluation, scenario_id: str,
                     limit: int = TABLE_ROWS) -> pd.DataFrame:
     """Per-holding rows under one scenario (accounts kept apart), largest loss first, at most
     ``limit`` of them (largest absolute impact), for ``st.dataframe``; with look-through on,
-    the part of each impact it adds."""
+    the part of each impact it adds. Key columns first: holding, impact, value change."""
     f = book.holding_frame()
     mask = (f["scenario"].astype(str) == scenario_id).to_numpy()
     f = f[mask]
     if len(f) > limit:
         f = f.loc[f["impact_usd"].abs().nlargest(limit).index]
     out = pd.DataFrame({
-        "Symbol": f["symbol"].astype(str),
-        "Name": f["name"].astype(str),
-        "Layer": f["layer"].astype(str),
-        "Value (USD)": f["market_value_usd"],
-        "Revenue change %": f["revenue_change"] * 100,
-        "Value change %": f["value_change"] * 100,
-        "Impact (USD)": f["impact_usd"],
-        "Profile": f["profile_source"].astype(str),
+        "Holding": [holding_label(s, n) for s, n in zip(f["symbol"], f["name"], strict=True)],
+        "Impact": f["impact_usd"].to_numpy(),
+        "Value change": f["value_change"].to_numpy() * 100,
+        "Revenue change": f["revenue_change"].to_numpy() * 100,
+        "Value": f["market_value_usd"].to_numpy(),
+        "Layer": f["layer"].astype(str).to_numpy(),
+        "Profile": [profile_source_name(p) for p in f["profile_source"]],
     })
     if book.lookthrough_on:
-        out.insert(7, "of which look-through (USD)", f["lookthrough_usd"].to_numpy())
-    return out.sort_values("Impact (USD)").reset_index(drop=True)
+        out.insert(2, "Of which look-through", f["lookthrough_usd"].to_numpy())
+    return out.sort_values("Impact").reset_index(drop=True)
 
 
 TABLE_CONFIG = {
-    "Value (USD)": st.column_config.NumberColumn(format="dollar"),
-    "Impact (USD)": st.column_config.NumberColumn(format="dollar"),
-    "of which look-through (USD)": st.column_config.NumberColumn(format="dollar"),
-    "Revenue change %": st.column_config.NumberColumn(format="%+.2f%%"),
-    "Value change %": st.column_config.NumberColumn(format="%+.2f%%"),
+    "Impact": usd_column(help=tip("Impact")),
+    "Value change": change_column(help=tip("Value change")),
+    "Revenue change": change_column(help=tip("Revenue change")),
+    "Value": usd_column(help="Market value in USD at the prices shown in the sidebar."),
+    "Of which look-through": usd_column(help=tip("Look-through")),
+    "Layer": st.column_config.TextColumn(help=tip("Layer")),
+    "Profile": st.column_config.TextColumn(help=tip("Profile source")),
 }

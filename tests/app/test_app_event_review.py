@@ -38,7 +38,7 @@ def _timeline_points(at) -> int:  # type: ignore[no-untyped-def]
 
 
 def _timeline_table(at):  # type: ignore[no-untyped-def]
-    return next(d.value for d in at.dataframe if "origin" in d.value.columns)
+    return next(d.value for d in at.dataframe if "Added" in d.value.columns)
 
 
 def test_accept_one_and_dismiss_one(home: Path) -> None:
@@ -56,10 +56,10 @@ def test_accept_one_and_dismiss_one(home: Path) -> None:
     assert any("is now in the timeline" in s.value for s in at.success)
     assert _timeline_points(at) == BUNDLED_EVENTS + 1
     table = _timeline_table(at)
-    mine = table[table["origin"] == "reviewed by you"]
-    assert mine["title"].tolist() == [
+    mine = table[table["Added"] == "Reviewed by you"]
+    assert mine["Event"].tolist() == [
         "Revision to License Review Policy for Advanced Computing Commodities"]
-    assert mine["source"].iloc[0].startswith("https://www.federalregister.gov/documents/2026/01/15/")
+    assert mine["Source"].iloc[0].startswith("https://www.federalregister.gov/documents/2026/01/15/")
 
     at.button(key="rev_dismiss_fr_2026-06851").click().run()
     assert errors(at) == []

@@ -29,8 +29,8 @@ def test_timeline_lists_every_event_and_filters_by_jurisdiction() -> None:
     assert sum(len(t["x"]) for t in timeline["data"]) == 48
     at.multiselect(key="ev_jur").set_value(["CN"]).run()
     table = at.dataframe[0].value
-    assert len(table) > 0 and set(table["jurisdiction"]) == {"CN"}
-    assert table["source"].str.startswith("http").all()
+    assert len(table) > 0 and set(table["Where"]) == {"CN"}
+    assert table["Source"].str.startswith("http").all()
 
 
 def test_offline_shows_reported_moves_instead_of_empty_charts() -> None:
@@ -38,8 +38,8 @@ def test_offline_shows_reported_moves_instead_of_empty_charts() -> None:
     assert any("No price history" in i.value for i in at.info)
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
     assert "Moves reported in the news around policy events" in titles
-    moves = next(d.value for d in at.dataframe if "move_pct" in d.value.columns)
-    assert moves["source"].str.startswith("http").all()
+    moves = next(d.value for d in at.dataframe if "Move" in d.value.columns)
+    assert moves["Source"].str.startswith("http").all()
     assert "Spearman rank correlation" in metric_values(at)
 
 
@@ -66,10 +66,10 @@ def test_event_study_recovers_the_injected_abnormal_return(monkeypatch: pytest.M
     at = page("pages/4_Evidence.py").run()
     assert errors(at) == []
     at.selectbox(key="ev_study_event").select("us_2025_04_h20_mi308_license").run()
-    car = next(d.value for d in at.dataframe if "t_stat" in d.value.columns)
-    nvda = car.set_index("ticker").loc["NVDA"]
-    assert nvda["car"] == pytest.approx(-0.08, abs=0.02)
-    assert nvda["t_stat"] < -2
+    car = next(d.value for d in at.dataframe if "t-statistic" in d.value.columns)
+    nvda = car.set_index("Ticker").loc["NVDA"]
+    assert nvda["CAR"] == pytest.approx(-0.08, abs=0.02)
+    assert nvda["t-statistic"] < -2
     assert any(s["layout"]["title"]["text"].startswith("CAR") for s in plotly_specs(at))
 
 
@@ -86,4 +86,6 @@ def test_holding_page_charts_prices_with_policy_events(monkeypatch: pytest.Monke
 def test_holding_page_offline_says_why_there_is_no_price_chart() -> None:
     at = page("pages/3_Holding.py").run()
     at.selectbox(key="holding").select("NVDA").run()
-    assert any("No price chart" in c.value for c in at.caption)
+    assert any("no price chart" in c.value for c in at.caption)
+    about = next(e for e in at.expander if e.label == "About the data")
+    assert any("no price history available" in c.value for c in about.caption)

@@ -63,12 +63,14 @@ def test_scenario_set_from_the_url_limits_the_bars() -> None:
 def test_top_exposures_table_is_sorted_by_loss() -> None:
     at = page().run()
     table = at.dataframe[0].value
-    assert list(table["Impact (USD)"]) == sorted(table["Impact (USD)"])
-    assert set(table["Profile"]) <= {"profile", "segment default"}
+    assert list(table["Impact"]) == sorted(table["Impact"])
+    assert list(table.columns[:2]) == ["Holding", "Impact"]  # the key columns first
+    assert set(table["Profile"]) <= {"Company profile", "Segment default"}
 
 
 def test_sample_uses_segment_default_only_where_intended() -> None:
     at = page().run()
     table = at.dataframe[0].value
-    defaulted = set(table.loc[table["Profile"] == "segment default", "Symbol"])
-    assert defaulted == {"SMH", "SOXX"}  # the funds, until the look-through switch is on
+    defaulted = set(table.loc[table["Profile"] == "Segment default", "Holding"])
+    assert {h.split("(")[-1].rstrip(")") for h in defaulted} == {"SMH", "SOXX"}  # the funds,
+    # until the look-through switch is on

@@ -26,7 +26,7 @@ def test_holding_page_shows_waterfall_sources_and_scenarios() -> None:
     assert "China AI compute sales" in waterfall["data"][0]["x"]
     table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
     assert table["Source"].str.startswith("http").all()
-    assert "revenue_usd" in set(table["Field"])
+    assert "Revenue" in set(table["Field"])
     assert any(k.startswith("Impact: Full China ban") for k in metric_values(at))
 
 
@@ -51,12 +51,14 @@ def test_methodology_page_shows_formulas_channels_and_provenance() -> None:
     assert "revenue_change[h,s] = sum_c e[h,c] * x[s,c]" in code
     kpis = metric_values(at)
     assert int(kpis["Sourced numbers"]) > 100
-    prov = next(d.value for d in at.dataframe if "subject" in d.value.columns)
-    assert prov["source"].str.startswith("http").all()
+    prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
+                and "Basis" in d.value.columns)
+    assert prov["Source"].str.startswith("http").all()
 
 
 def test_methodology_provenance_filter_by_tier() -> None:
     at = page("pages/7_Methodology.py").run()
     at.multiselect(key="prov_tier").set_value(["primary"]).run()
-    prov = next(d.value for d in at.dataframe if "subject" in d.value.columns)
-    assert len(prov) > 0 and set(prov["tier"]) == {"primary"}
+    prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
+                and "Basis" in d.value.columns)
+    assert len(prov) > 0 and set(prov["Tier"]) == {"Primary"}

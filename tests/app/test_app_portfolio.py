@@ -260,8 +260,8 @@ def test_save_then_reload_from_the_store(at: AppTest, home: Path) -> None:
     at.button(key="pf_save").click().run()  # the same draft again: builds on version 1
     assert any("version 2" in s.value for s in at.success)
     fresh = page("pages/1_Portfolio.py").run()
-    table = frame_with(fresh, "problem")
-    assert list(table["name"]) == ["Fidelity book"] and list(table["version"]) == [2]
+    table = frame_with(fresh, "Problem")
+    assert list(table["Name"]) == ["Fidelity book"] and list(table["Version"]) == [2]
     fresh.button(key="pf_load").click().run()
     assert errors(fresh) == []
     assert in_use(fresh) == "Fidelity book"
@@ -287,8 +287,8 @@ def test_broken_saved_book_is_listed_not_fatal(at: AppTest, home: Path) -> None:
                    LOCAL_ACTOR, expected_version=None)
     at.run()
     assert errors(at) == []
-    table = frame_with(at, "problem")
-    assert "broken" in table.loc[0, "problem"]
+    table = frame_with(at, "Problem")
+    assert "broken" in table.loc[0, "Problem"]
     assert not any(s.key == "pf_saved_pick" for s in at.selectbox)  # nothing to load
 
 

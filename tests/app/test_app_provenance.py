@@ -37,8 +37,9 @@ def test_methodology_shows_the_weighted_mix_of_the_sample_book() -> None:
     kpis = metric_values(at)
     assert kpis["Numbers without tier"] == "0"
     assert kpis["Newest policy event"] == str(max(e.date for e in catalog.events.values()))
-    heaviest = next(d.value for d in at.dataframe if "weight_usd" in d.value.columns)
-    assert heaviest["weight_usd"].is_monotonic_decreasing and len(heaviest) == 20
+    heaviest = next(d.value for d in at.dataframe if "Weight" in d.value.columns)
+    assert heaviest["Weight"].is_monotonic_decreasing and len(heaviest) == 20
+    assert not heaviest["Input"].str.contains(r"segment:|scenario:|_").any()  # names, not ids
 
 
 def test_methodology_follows_the_lookthrough_switch() -> None:
@@ -54,17 +55,17 @@ def test_methodology_follows_the_lookthrough_switch() -> None:
 
 def test_provenance_tables_flag_stale_numbers() -> None:
     at = page("pages/7_Methodology.py").run()
-    prov = next(d.value for d in at.dataframe if "subject" in d.value.columns
-                and "origin" in d.value.columns)
-    assert prov["stale"].any() and not prov["stale"].all()
+    prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
+                and "Basis" in d.value.columns)
+    assert prov["Stale"].any() and not prov["Stale"].all()
     at.multiselect(key="prov_tier").set_value(["judgement"]).run()
-    prov = next(d.value for d in at.dataframe if "origin" in d.value.columns
-                and "subject" in d.value.columns)
-    assert len(prov) > 0 and set(prov["tier"]) == {"judgement"}
+    prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
+                and "Basis" in d.value.columns)
+    assert len(prov) > 0 and set(prov["Tier"]) == {"Judgement"}
     holding = page("pages/3_Holding.py").run()
     holding.selectbox(key="holding").select("INTC").run()
     table = next(d.value for d in holding.dataframe if "Stale" in d.value.columns)
-    row = table[table["Field"] == "exposure: china_other_sales"]
+    row = table[table["Field"] == "Exposure: Other China revenue"]
     assert row["Stale"].tolist() == [True]  # FY2024 China share, dated 2025-01-31
 
 

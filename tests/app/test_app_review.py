@@ -70,9 +70,9 @@ def test_two_snapshots_taken_on_the_page_show_the_diff(home: Path) -> None:
     kpis = metric_values(at)
     assert kpis["Price moves"] == "$0"  # same reference prices: all of it is position
     assert kpis["Value change"] == kpis["Position changes"]
-    changes = next(d.value for d in at.dataframe if "status" in d.value.columns)
-    assert dict(zip(changes["symbol"], changes["status"], strict=True)) == {
-        "NVDA": "resized", "INTC": "removed"}
+    changes = next(d.value for d in at.dataframe if "Price effect" in d.value.columns)
+    assert dict(zip(changes["Holding"], changes["Status"], strict=True)) == {
+        "NVIDIA (NVDA)": "Resized", "Intel (INTC)": "Removed"}
     titles = _titles(at)
     assert "Value bridge: price moves vs position changes" in titles
     assert any(t.startswith("Change in impact per holding") for t in titles)

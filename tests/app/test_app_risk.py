@@ -35,8 +35,9 @@ def test_risk_page_shows_var_es_histogram_and_tornado() -> None:
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
     assert titles[0].startswith("Distribution of portfolio change")
     assert titles[1].startswith("What drives the spread")
-    contrib = next(d.value for d in at.dataframe if "ES 95% (USD)" in d.value.columns)
+    contrib = next(d.value for d in at.dataframe if "ES contribution" in d.value.columns)
     assert len(contrib) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
+    assert contrib.columns[0] == "ES contribution"  # the key column first
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
@@ -52,7 +53,7 @@ def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
 def test_histogram_marks_var_and_es_as_losses_left_of_zero() -> None:
     pnl = np.array([-100.0, -50.0, 0.0, 0.0, 20.0])
     fig = charts_risk.pnl_histogram(pnl, var_95=50.0, es_95=100.0, var_99=100.0, es_99=100.0, bins=5)
-    xs = sorted(shape.x0 for shape in fig.layout.shapes)
+    xs = sorted(t.x[0] for t in fig.data[1:])  # one named line per VaR / ES
     assert xs == [-100.0, -100.0, -100.0, -50.0]
     assert sum(fig.data[0].y) == pytest.approx(100.0)
 

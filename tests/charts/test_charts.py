@@ -23,7 +23,8 @@ def test_heatmap_cells_are_value_change_percent_with_a_zero_centred_scale(ev) ->
     fig = charts.impact_heatmap(ev.holding_frame(), {"ban": "China ban", "boom": "Gulf boom"})
     trace = fig.data[0]
     assert list(trace.x) == ["China ban", "Gulf boom"]
-    assert list(trace.y) == ["BBB", "AAA", "labco", "ZZZ"]  # by market value, largest first
+    # by market value, largest first; a private company by its name, not its id
+    assert list(trace.y) == ["BBB", "AAA", "Lab Co", "ZZZ"]
     assert trace.z[1][0] == pytest.approx(-15.0)  # AAA under ban: -15%
     assert trace.z[2][0] == pytest.approx(-100.0)  # labco floored at -100%
     assert trace.zmid == 0 and trace.zmin == -trace.zmax
