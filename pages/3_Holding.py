@@ -10,6 +10,7 @@ from exposure.charts import overview as charts
 from exposure.formatting import money
 from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
+from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Holding", ":material/query_stats:")
@@ -78,14 +79,16 @@ with left, st.container(border=True):
     contrib = steps.drop(["look-through", "floor"])
     floor_usd = float(steps["floor"])
     lt_usd = float(steps["look-through"]) if ctx.lookthrough_on else None
-    st.plotly_chart(charts.channel_waterfall(
+    st.plotly_chart(book_figure(book, "waterfall", symbol, ctx.scenario_id, titles[ctx.scenario_id],
+                                build=lambda: charts.channel_waterfall(
         contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
-        title=f"Impact by channel: {titles[ctx.scenario_id]}"), width="stretch", key="waterfall")
+        title=f"Impact by channel: {titles[ctx.scenario_id]}")), width="stretch", key="waterfall")
 with right, st.container(border=True):
     across = book.symbol_frame()
     across = across[across["symbol"].astype(str) == symbol]
-    st.plotly_chart(charts.holding_scenarios_bar(across, titles), width="stretch",
-                    key="across_scenarios")
+    st.plotly_chart(book_figure(book, "across_scenarios", symbol, tuple(titles.items()),
+                                build=lambda: charts.holding_scenarios_bar(across, titles)),
+                    width="stretch", key="across_scenarios")
 
 carried = [p for p in book.paths if p["holder"] == symbol]
 if carried or symbol in book.funds.weights:

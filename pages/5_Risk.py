@@ -6,6 +6,7 @@ import streamlit as st
 from exposure.charts import risk as charts_risk
 from exposure.formatting import money, pct
 from exposure.model.uncertainty import contribution_frame
+from exposure.ui.loaders import book_figure
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
 
@@ -51,8 +52,9 @@ st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
 with st.container(border=True):
-    st.plotly_chart(charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99,
-                                              risk.es_99), width="stretch", key="risk_hist")
+    st.plotly_chart(book_figure(book, "risk_hist", draws, seed, build=lambda: (
+        charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99, risk.es_99))),
+        width="stretch", key="risk_hist")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
@@ -60,9 +62,10 @@ with left, st.container(border=True):
                         index=list(ev.scenarios.ids).index(ctx.scenario_id),
                         format_func=lambda s: titles[s], key="risk_tornado_scenario")
     frame = risk.tornado[risk.tornado["scenario"] == scen]
-    st.plotly_chart(charts_risk.tornado_chart(frame, names,
-                                              title=f"What drives the spread: {titles[scen]}"),
-                    width="stretch", key="risk_tornado")
+    st.plotly_chart(book_figure(book, "risk_tornado", draws, seed, scen, titles[scen],
+                                build=lambda: charts_risk.tornado_chart(
+        frame, names, title=f"What drives the spread: {titles[scen]}")),
+        width="stretch", key="risk_tornado")
 with right, st.container(border=True):
     st.markdown("**Contribution to expected shortfall (95%)**")
     contrib = contribution_frame(risk, book.profiles)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from exposure.charts import lookthrough as charts_lookthrough
 from exposure.formatting import money
+from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import PageContext
 
 ENTITY_CONFIG = {
@@ -46,8 +47,8 @@ def effective_exposure_section(ctx: PageContext) -> None:
                   if lt.lookthrough_on else "switched off",
                   help=f"What look-through adds under {ctx.title(ctx.scenario_id)}.")
         names = {c.id: c.name for c in ctx.catalog.companies.values()}
-        st.plotly_chart(charts_lookthrough.exposure_sankey(lt.sankey_frame(), names), width="stretch",
-                        key="sankey")
+        st.plotly_chart(book_figure(lt, "sankey", build=lambda: charts_lookthrough.exposure_sankey(
+            lt.sankey_frame(), names)), width="stretch", key="sankey")
         table = lt.entities[["entity", "name", "segment", "direct_usd", "indirect_usd", "fund_usd",
                              "equity_usd", "contract_usd", "share_of_portfolio", "oldest_as_of", "stale"]]
         st.dataframe(table, hide_index=True, width="stretch", key="entities",
