@@ -10,6 +10,7 @@ from exposure.formatting import money, pct
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
+from exposure.ui.loaders import frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
 
@@ -71,8 +72,9 @@ with compare:
                           delta=f"{pct(float(share), digits=2)} of the book",
                           help=cat.scenarios[sid].title)
         with st.container(border=True):
-            st.plotly_chart(charts.shock_comparison(shocks, names), width="stretch",
-                            key="shock_comparison")
+            st.plotly_chart(frame_figure("shock_comparison", [shocks], tuple(names.items()),
+                                         build=lambda: charts.shock_comparison(shocks, names)),
+                            width="stretch", key="shock_comparison")
         table = shocks.pivot_table(index="channel", columns="scenario", values="base",
                                    aggfunc="first", sort=False).fillna(0.0) * 100
         table.index = [names.get(c, c) for c in table.index]

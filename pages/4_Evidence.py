@@ -17,6 +17,7 @@ from exposure.evidence.event_study import (
 from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
 from exposure.ui import scorecard_view
+from exposure.ui.loaders import frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 
 setup_page("Policy timeline & evidence", ":material/timeline:")
@@ -45,7 +46,8 @@ with timeline:
     if layers:
         shown = shown[shown["layers"].apply(lambda s: any(x in s.split(", ") for x in layers))]
     with st.container(border=True):
-        st.plotly_chart(ce.event_timeline(shown), width="stretch", key="timeline")
+        st.plotly_chart(frame_figure("event_timeline", [shown], build=lambda: ce.event_timeline(shown)),
+                        width="stretch", key="timeline")
     st.caption(f"{len(shown)} of {len(events)} events. Each links to its first (highest-tier) source.")
     st.dataframe(shown[["date", "title", "type_label", "jurisdiction", "layers", "tickers",
                         "confidence", "tier", "source", "origin"]].sort_values("date", ascending=False),
@@ -71,7 +73,8 @@ with study:
                 "`exposure prices refresh` with a network to enable the event study.",
                 icon=":material/cloud_off:")
         with st.container(border=True):
-            st.plotly_chart(ce.reported_moves_bar(moves), width="stretch", key="reported_moves")
+            st.plotly_chart(frame_figure("reported_moves", [moves], build=lambda: ce.reported_moves_bar(moves)),
+                            width="stretch", key="reported_moves")
         st.dataframe(moves[["date", "event", "ticker", "move_pct", "basis", "tier", "source"]],
                      hide_index=True, width="stretch", column_config={"source": LINK})
     else:
@@ -149,7 +152,9 @@ with validation:
                 for miss in check.misses:
                     st.caption(f":material/error: {miss}")
             with c2, st.container(border=True):
-                st.plotly_chart(ce.predicted_vs_realised(check.table, f"Model vs market: {style.short(event.title, 50)}"),
+                title = f"Model vs market: {style.short(event.title, 50)}"
+                st.plotly_chart(frame_figure("pred_vs_real", [check.table], title,
+                                             build=lambda: ce.predicted_vs_realised(check.table, title)),
                                 width="stretch", key="pred_vs_real")
             st.dataframe(check.table, hide_index=True, width="stretch")
 

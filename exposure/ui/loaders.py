@@ -167,6 +167,29 @@ def book_figure(book: BookEvaluation, name: str, *params: Hashable,
     return _figure(str(key), name, params, build)
 
 
+def frame_key(*frames: pd.DataFrame | pd.Series) -> str | None:
+    """A content hash of frames (values, index, columns, dtypes); None when a column holds
+    values pandas cannot hash (lists, dicts)."""
+    h = hashlib.sha1()
+    try:
+        for frame in frames:
+            h.update(pd.util.hash_pandas_object(frame, index=True).values.tobytes())
+            names = frame.columns if isinstance(frame, pd.DataFrame) else [frame.name]
+            h.update(repr([(str(c), str(frame[c].dtype) if isinstance(frame, pd.DataFrame)
+                            else str(frame.dtype)) for c in names]).encode())
+    except TypeError:
+        return None
+    return h.hexdigest()
+
+
+def frame_figure(name: str, frames: Sequence[pd.DataFrame | pd.Series], *params: Hashable,
+                 build: Callable[[], go.Figure]) -> go.Figure:
+    """As :func:`book_figure` for a chart drawn from ``frames`` (and ``params``): keyed by
+    the frames' content, so the same data gives the same shared figure whoever asks."""
+    key = frame_key(*frames)
+    return build() if key is None else _figure(key, name, params, build)
+
+
 def catalog_figure(catalog: Catalog, name: str, *params: Hashable,
                    build: Callable[[], go.Figure]) -> go.Figure:
     """As :func:`book_figure` for a chart that depends on the catalog (and ``params``) only."""
