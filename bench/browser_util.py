@@ -35,10 +35,14 @@ CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg"
 
 PROBE = """
 (() => {
-  window.__bench = {metric: null, chart: null, last: 0};
+  window.__bench = {metric: null, chart: null, last: 0, ran: null, done: null};
   const look = () => {
     const b = window.__bench;
     b.last = performance.now();
+    const app = document.querySelector("[data-testid='stApp']");
+    const state = app && app.getAttribute('data-test-script-state');
+    if (b.ran === null && state === 'running') b.ran = performance.now();
+    if (b.ran !== null && b.done === null && state === 'notRunning') b.done = performance.now();
     if (b.metric === null && document.querySelector(__METRIC__)) b.metric = performance.now();
     if (b.chart === null && document.querySelector(__CHART__)) b.chart = performance.now();
   };
@@ -53,7 +57,8 @@ PROBE = """
 """.replace("__METRIC__", json.dumps(METRIC)).replace("__CHART__", json.dumps(CHART))
 """Init script for every page of a context: ``window.__bench.metric`` / ``.chart`` hold the
 ms since navigation start at which the first metric / drawn chart appeared, ``.last`` the time
-of the latest change to the page."""
+of the latest change to the page, ``.ran`` / ``.done`` when the page first said the server's
+script run started / finished (what is left after ``.done`` is the browser's own work)."""
 
 
 def require_chromium() -> None:
@@ -170,10 +175,12 @@ def survey(browser, url: str, settle_s: float = 3.0, timeout_ms: int = 120_000) 
 
 
 def first_paint(browser, url: str, expect: set[str],  # type: ignore[no-untyped-def]
-                timeout_ms: int = 90_000) -> tuple[float | None, float | None]:
+                timeout_ms: int = 90_000, script: list[tuple[float, float]] | None = None
+                ) -> tuple[float | None, float | None]:
     """Open ``url`` in a fresh browser context (a new Streamlit session) and return the
     seconds from navigation start to the first metric and to the first drawn chart, waiting
-    for those in ``expect`` (what :func:`survey` found); None for the others."""
+    for those in ``expect`` (what :func:`survey` found); None for the others. ``script``, if
+    given, gets the seconds at which the server's run was seen starting and finishing."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         context.add_init_script(PROBE)
@@ -188,6 +195,8 @@ def first_paint(browser, url: str, expect: set[str],  # type: ignore[no-untyped-
                 raise TimeoutError(f"{url}: no {' and '.join(sorted(expect))} within "
                                    f"{timeout_ms} ms")
             page.wait_for_timeout(50)
+        if script is not None and got.get("ran") is not None and got.get("done") is not None:
+            script.append((got["ran"] / 1000, got["done"] / 1000))
         return tuple(got[k] / 1000 if k in expect else None  # type: ignore[return-value]
                      for k in ("metric", "chart"))
     finally:
