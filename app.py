@@ -7,6 +7,7 @@ from exposure.evaluation.provenance import provenance_headline
 from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
 from exposure.glossary import tip
+from exposure.ui.loaders import book_figure
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.provenance_view import book_provenance
 from exposure.ui.sidebar import setup_page, sidebar
@@ -84,17 +85,21 @@ if total <= 0 or not len(ev.market_value):
             "edit one on the Portfolio page.", icon=":material/info:")
     st.stop()
 
-by_symbol = book.symbol_frame()
+# Figures are built once per evaluation and shared by every session (book_figure).
 left, right = st.columns([5, 6])
 with left, st.container(border=True):
-    chart(charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id), key="scenario_bar")
+    chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
+        charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id))), key="scenario_bar")
 with right, st.container(border=True):
-    chart(charts.exposure_treemap(by_symbol, ctx.scenario_id, label), key="treemap")
+    chart(book_figure(book, "treemap", ctx.scenario_id, label, build=lambda: (
+        charts.exposure_treemap(book.symbol_frame(), ctx.scenario_id, label))), key="treemap")
 
 with st.container(border=True):
     labels = {s: ev.scenarios.label(i) for i, s in enumerate(ev.scenarios.ids)}
-    chart(charts.impact_heatmap(by_symbol, labels, max_rows=15 if is_phone() else 40,
-                                compact=is_phone()), key="heatmap")
+    phone = is_phone()
+    chart(book_figure(book, "heatmap", tuple(labels.items()), phone, build=lambda: (
+        charts.impact_heatmap(book.symbol_frame(), labels, max_rows=15 if phone else 40,
+                              compact=phone))), key="heatmap")
 
 with st.container(border=True):
     st.subheader("Top exposures")

@@ -17,6 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.budget import over_budget  # noqa: E402
 from bench.synthetic import synthetic_book  # noqa: E402
 from exposure.model.engine import evaluate  # noqa: E402
 
@@ -33,7 +34,7 @@ def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main() -> int:
     profiles, mv, scenarios, _ = synthetic_book(HOLDINGS, SCENARIOS, CHANNELS)
     e, k, base, p = profiles.exposures, profiles.elasticity, scenarios.base, scenarios.probabilities
 
@@ -56,7 +57,9 @@ def main() -> None:
     print(f"holding x scenario frame {frame_ms:8.3f} ms   (budget <= 50 ms)")
     print(f"RESULT engine_ms={engine_ms:.3f} numpy_ms={numpy_ms:.3f} ratio={ratio:.2f} "
           f"frame_ms={frame_ms:.2f}")
+    return over_budget([("engine_ms", engine_ms, 10.0), ("ratio", ratio, 3.0),
+                        ("frame_ms", frame_ms, 50.0)])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

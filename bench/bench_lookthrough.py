@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.budget import over_budget  # noqa: E402
 from bench.synthetic import synthetic_book  # noqa: E402
 from exposure.model.engine import LinkOperator, evaluate, target_drivers  # noqa: E402
 from exposure.model.sparse import SparseLinks  # noqa: E402
@@ -74,7 +75,7 @@ def setup(seed: int = 42) -> tuple[Callable[[], float], Callable[[], float], str
                                 f"targets={TARGETS} holders={len(holders)} links={links.nnz}")
 
 
-def main() -> None:
+def main() -> int:
     plain, lookthrough, description = setup()
     plain_ms, lt_ms = paired_median_ms(plain, lookthrough)
     ratio = lt_ms / plain_ms
@@ -83,7 +84,8 @@ def main() -> None:
     print(f"with look-through      {lt_ms:7.3f} ms  budget <= 2x plain and <= 20 ms: "
           f"{'OK' if ratio <= 2 and lt_ms <= 20 else 'OVER'}")
     print(f"RESULT plain_ms={plain_ms:.3f} lookthrough_ms={lt_ms:.3f} ratio={ratio:.2f}")
+    return over_budget([("lookthrough_ms", lt_ms, 20.0), ("ratio", ratio, 2.0)])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

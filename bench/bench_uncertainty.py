@@ -19,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.budget import over_budget  # noqa: E402
 from bench.synthetic import synthetic_book  # noqa: E402
 from exposure.model.engine import ProfileMatrix, ScenarioSet  # noqa: E402
 from exposure.model.uncertainty import simulate  # noqa: E402
@@ -32,7 +33,7 @@ def synthetic() -> tuple[ProfileMatrix, np.ndarray, ScenarioSet]:
     return profiles, mv, scenarios
 
 
-def main() -> None:
+def main() -> int:
     profiles, mv, scenarios = synthetic()
     simulate(profiles, mv, scenarios, draws=DRAWS, seed=1)  # warm-up
     times = []
@@ -55,7 +56,8 @@ def main() -> None:
     print(f"simulate median {median_s:.3f} s (budget <= 1 s); "
           f"peak traced memory {peak_mb:.1f} MB (budget <= 1024 MB, tracemalloc)")
     print(f"RESULT draws={DRAWS} holdings={HOLDINGS} median_s={median_s:.3f} peak_mb={peak_mb:.1f}")
+    return over_budget([("median_s", median_s, 1.0), ("peak_mb", peak_mb, 1024.0)])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

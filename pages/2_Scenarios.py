@@ -11,6 +11,7 @@ from exposure.labels import holding_label
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
+from exposure.ui.loaders import frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
 from exposure.ui.widgets import (
@@ -83,7 +84,9 @@ with compare:
                           delta=f"{pct(float(share), digits=2)} of the book",
                           help=f"{cat.scenarios[sid].title}\n\n" + tip("Impact"))
         with st.container(border=True):
-            chart(charts.shock_comparison(shocks, names), key="shock_comparison")
+            chart(frame_figure("shock_comparison", [shocks], tuple(names.items()),
+                               build=lambda: charts.shock_comparison(shocks, names)),
+                  key="shock_comparison")
         base = shocks.pivot_table(index="channel", columns="scenario", values="base",
                                   aggfunc="first", sort=False).fillna(0.0) * 100
         base.insert(0, "Channel", [names.get(c, c) for c in base.index])

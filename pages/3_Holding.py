@@ -12,6 +12,7 @@ from exposure.glossary import tip
 from exposure.labels import LINK_KIND_NAMES, entity_name, segment_name
 from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
+from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table, usd_column
 
@@ -85,13 +86,16 @@ with left, st.container(border=True):
     contrib = steps.drop(["look-through", "floor"])
     floor_usd = float(steps["floor"])
     lt_usd = float(steps["look-through"]) if ctx.lookthrough_on else None
-    chart(charts.channel_waterfall(
-        contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
-        title=f"Impact by channel: {titles[ctx.scenario_id]}"), key="waterfall")
+    chart(book_figure(book, "waterfall", symbol, ctx.scenario_id, titles[ctx.scenario_id],
+                      build=lambda: charts.channel_waterfall(
+                          contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
+                          title=f"Impact by channel: {titles[ctx.scenario_id]}")), key="waterfall")
 with right, st.container(border=True):
     across = book.symbol_frame()
     across = across[across["symbol"].astype(str) == symbol]
-    chart(charts.holding_scenarios_bar(across, titles), key="across_scenarios")
+    chart(book_figure(book, "across_scenarios", symbol, tuple(titles.items()),
+                      build=lambda: charts.holding_scenarios_bar(across, titles)),
+          key="across_scenarios")
 
 carried = [p for p in book.paths if p["holder"] == symbol]
 if carried or symbol in book.funds.weights:

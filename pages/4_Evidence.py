@@ -18,6 +18,7 @@ from exposure.labels import segment_name, tier_name
 from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
 from exposure.ui import scorecard_view
+from exposure.ui.loaders import frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table
 
@@ -49,7 +50,8 @@ with timeline:
     if layers:
         shown = shown[shown["layers"].apply(lambda s: any(x in s.split(", ") for x in layers))]
     with st.container(border=True):
-        chart(ce.event_timeline(shown), key="timeline")
+        chart(frame_figure("event_timeline", [shown], build=lambda: ce.event_timeline(shown)),
+              key="timeline")
     st.caption(f"{len(shown)} of {len(events)} events. Each links to its first (highest-tier) source.")
     newest_first = shown.sort_values("date", ascending=False)
     table(pd.DataFrame({
@@ -88,7 +90,8 @@ with study:
                 "news** around policy events: reported figures with their sources, not our "
                 "computation.", icon=":material/cloud_off:")
         with st.container(border=True):
-            chart(ce.reported_moves_bar(moves), key="reported_moves")
+            chart(frame_figure("reported_moves", [moves], build=lambda: ce.reported_moves_bar(moves)),
+                  key="reported_moves")
         table(pd.DataFrame({
             "Date": moves["date"].to_numpy(), "Event": moves["event"].to_numpy(),
             "Ticker": moves["ticker"].to_numpy(), "Move": moves["move_pct"].to_numpy(),
@@ -181,7 +184,9 @@ with validation:
                 for miss in check.misses:
                     st.caption(f":material/error: {miss}")
             with c2, st.container(border=True):
-                chart(ce.predicted_vs_realised(check.table, f"Model vs market: the event of {event.date:%d %b %Y}"),
+                title = f"Model vs market: the event of {event.date:%d %b %Y}"
+                chart(frame_figure("pred_vs_real", [check.table], title,
+                                   build=lambda: ce.predicted_vs_realised(check.table, title)),
                       key="pred_vs_real")
             t = check.table
             table(pd.DataFrame({

@@ -8,6 +8,7 @@ from exposure.formatting import money, ordinal, pct
 from exposure.glossary import tip
 from exposure.labels import holding_label
 from exposure.model.uncertainty import contribution_frame
+from exposure.ui.loaders import book_figure
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import about_the_data, chart, price_note, table, usd_column
@@ -54,8 +55,9 @@ st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
 with st.container(border=True):
-    chart(charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99,
-                                    risk.es_99), key="risk_hist")
+    chart(book_figure(book, "risk_hist", draws, seed, build=lambda: (
+        charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99, risk.es_99))),
+        key="risk_hist")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
@@ -64,8 +66,9 @@ with left, st.container(border=True):
                         format_func=lambda s: titles[s], key="risk_tornado_scenario",
                         help=tip("Tornado"))
     frame = risk.tornado[risk.tornado["scenario"] == scen]
-    chart(charts_risk.tornado_chart(frame, names,
-                                    title=f"What drives the spread: {titles[scen]}"),
+    chart(book_figure(book, "risk_tornado", draws, seed, scen, titles[scen],
+                      build=lambda: charts_risk.tornado_chart(
+                          frame, names, title=f"What drives the spread: {titles[scen]}")),
           key="risk_tornado")
 with right, st.container(border=True):
     st.markdown("**Contribution to expected shortfall (95%)**", help=tip("ES contribution"))

@@ -5,10 +5,10 @@ one formula on the same inputs (:meth:`BookEvaluation.with_scenarios`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,8 @@ from exposure.model.engine import (
     evaluate,
 )
 from exposure.model.schema import Link, Scenario
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,19 @@ class BookEvaluation:
     """The same with funds counted for the profiled part of their constituents."""
     second_order: bool = False
     today: date = field(default_factory=date.today)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
+    """Views built once per evaluation (:meth:`memo`); an evaluation is shared by every
+    session, so a view built for one is there for the next."""
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per evaluation and ``key``; later calls return the same object, so
+        it must never be changed in place (frames are handed out as copies). Two threads may
+        both build on a first call; they build the same value and one of them is kept."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            return self._memo.setdefault(key, build())  # type: ignore[no-any-return]
 
     # ---- identity -----------------------------------------------------------------------
 
@@ -126,7 +141,11 @@ class BookEvaluation:
     def holding_frame(self) -> pd.DataFrame:
         """:meth:`Evaluation.holding_frame` plus ``account``, ``lookthrough_usd``,
         ``fund_lookthrough_usd`` and ``link_lookthrough_usd`` (one row per holding x scenario;
-        the same symbol held in two accounts is two holdings)."""
+        the same symbol held in two accounts is two holdings). Built once per evaluation;
+        each call returns a copy (copy-on-write, so it costs nothing until changed)."""
+        return self.memo("holding_frame", self._holding_frame).copy(deep=False)
+
+    def _holding_frame(self) -> pd.DataFrame:
         frame = self.evaluation.holding_frame()
         s = len(self.evaluation.scenarios)
         frame.insert(1, "account", np.repeat(self.valued["account"].to_numpy(dtype=object), s))
@@ -136,8 +155,9 @@ class BookEvaluation:
         return frame
 
     def symbol_frame(self) -> pd.DataFrame:
-        """:meth:`holding_frame` with one row per symbol x scenario (:func:`by_symbol`)."""
-        return by_symbol(self.holding_frame())
+        """:meth:`holding_frame` with one row per symbol x scenario (:func:`by_symbol`); built
+        once per evaluation, a copy each call."""
+        return self.memo("symbol_frame", lambda: by_symbol(self.holding_frame())).copy(deep=False)
 
     def rows_of(self, symbol: str) -> np.ndarray:
         """Holding indices of ``symbol`` (every account), case-insensitive."""

@@ -76,7 +76,9 @@ def headline_from(portfolio: pd.DataFrame, holdings: pd.DataFrame, total_value_u
 
 
 def headline(book: BookEvaluation, drivers: int = 3) -> Headline:
-    """The :class:`Headline` of an evaluation (the worst scenario by portfolio impact)."""
+    """The :class:`Headline` of an evaluation (the worst scenario by portfolio impact); built
+    once per evaluation (it is immutable)."""
     ev = book.evaluation
-    return headline_from(ev.portfolio_frame(), ev.holding_frame(), ev.total_value_usd,
-                         ev.expected_impact_usd, book.price_date, drivers)
+    return book.memo(("headline", drivers), lambda: headline_from(
+        ev.portfolio_frame(), ev.holding_frame(), ev.total_value_usd, ev.expected_impact_usd,
+        book.price_date, drivers))

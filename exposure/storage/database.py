@@ -16,12 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -29,6 +25,9 @@ from sqlalchemy.pool import NullPool
 
 from exposure.errors import ExposureError
 from exposure.workspace import ensure_dir, home_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DATABASE_ENV = "EXPOSURE_DATABASE_URL"
 SQLITE_NAME = "exposure.sqlite"
@@ -185,7 +184,12 @@ def make_engine(url: str) -> Engine:
                      "postgresql+psycopg://)")
 
 
+# Alembic is imported where it is used (opening a store), not with this module: a page that
+# never opens a store (a fresh workspace) does not pay for it.
+
 def alembic_config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
@@ -193,6 +197,9 @@ def alembic_config(conn: Connection) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -200,6 +207,8 @@ def head_revision() -> str:
 
 
 def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -210,6 +219,9 @@ def upgrade(engine: Engine, label: str) -> tuple[str | None, str]:
     concurrent openers wait, then find the schema current. A database newer than this app is
     refused instead of being misread.
     """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     head = head_revision()
     try:
         with engine.connect() as probe:

@@ -9,11 +9,12 @@ the book, the catalog's files and the prices, never a user-chosen name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from exposure.evaluation.book import evaluate_book
@@ -143,3 +144,54 @@ def get_book(portfolio: Portfolio, catalog: Catalog, scenario_ids: Sequence[str]
     """The one evaluation of ``portfolio`` for these inputs, shared by every session."""
     return _book(portfolio_key(portfolio), catalog_key(catalog), tuple(scenario_ids), case,
                  quotes_key(quotes), lookthrough, portfolio, catalog, quotes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(key: str, name: str, params: tuple[Hashable, ...],
+            _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def book_figure(book: BookEvaluation, name: str, *params: Hashable,
+                build: Callable[[], go.Figure]) -> go.Figure:
+    """The chart ``name`` of this evaluation, built once per process and shared by every
+    session: ``build()`` runs only the first time for (evaluation, ``name``, ``params``).
+
+    ``params`` must name everything the figure depends on besides the evaluation (the
+    scenario shown, labels, phone layout, ...). The figure is shared, so nothing may change it
+    after it is built; ``st.plotly_chart`` only reads it.
+    """
+    key = getattr(book, "cache_key", None)
+    if key is None:  # not a shared evaluation (tests, the CLI): keep it with the evaluation
+        return book.memo(("figure", name, params), build)
+    return _figure(str(key), name, params, build)
+
+
+def frame_key(*frames: pd.DataFrame | pd.Series) -> str | None:
+    """A content hash of frames (values, index, columns, dtypes); None when a column holds
+    values pandas cannot hash (lists, dicts)."""
+    h = hashlib.sha1()
+    try:
+        for frame in frames:
+            h.update(pd.util.hash_pandas_object(frame, index=True).values.tobytes())
+            names = frame.columns if isinstance(frame, pd.DataFrame) else [frame.name]
+            h.update(repr([(str(c), str(frame[c].dtype) if isinstance(frame, pd.DataFrame)
+                            else str(frame.dtype)) for c in names]).encode())
+    except TypeError:
+        return None
+    return h.hexdigest()
+
+
+def frame_figure(name: str, frames: Sequence[pd.DataFrame | pd.Series], *params: Hashable,
+                 build: Callable[[], go.Figure]) -> go.Figure:
+    """As :func:`book_figure` for a chart drawn from ``frames`` (and ``params``): keyed by
+    the frames' content, so the same data gives the same shared figure whoever asks."""
+    key = frame_key(*frames)
+    return build() if key is None else _figure(key, name, params, build)
+
+
+def catalog_figure(catalog: Catalog, name: str, *params: Hashable,
+                   build: Callable[[], go.Figure]) -> go.Figure:
+    """As :func:`book_figure` for a chart that depends on the catalog (and ``params``) only."""
+    key = getattr(catalog, "cache_key", None)
+    return build() if key is None else _figure(str(key), name, params, build)

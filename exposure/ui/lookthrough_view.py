@@ -10,6 +10,7 @@ from exposure.formatting import money
 from exposure.glossary import tip
 from exposure.labels import entity_name, segment_name
 from exposure.model.catalog import Catalog
+from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import PageContext
 from exposure.ui.widgets import chart, percent_column, table, usd_column
 
@@ -84,8 +85,8 @@ def effective_exposure_section(ctx: PageContext) -> None:
                   if lt.lookthrough_on else "switched off",
                   help=tip("Look-through", extra=f"What it adds under {ctx.title(ctx.scenario_id)}."))
         flows = lt.sankey_frame()
-        chart(charts_lookthrough.exposure_sankey(flows, sankey_names(ctx.catalog, flows)),
-              key="sankey")
+        chart(book_figure(lt, "sankey", build=lambda: charts_lookthrough.exposure_sankey(
+            flows, sankey_names(ctx.catalog, flows))), key="sankey")
         table(entities_table(lt.entities), ENTITY_CONFIG, key="entities")
         with st.expander("How the indirect exposure reaches each entity"):
             table(breakdown_table(lt.entities), BREAKDOWN_CONFIG, key="entities_breakdown")

@@ -254,10 +254,11 @@ def actions_section(base: Portfolio, edited: pd.DataFrame) -> None:
                         help="Team books are seen by everyone (viewers read-only); "
                              "unticked, the book is yours alone.")
         stem = slugify(name) or "portfolio"
-        b3.download_button("Download CSV", to_safe_csv(candidate.holdings) if candidate else "",
+        # the payloads are made when clicked (a callable), not on every run of the page
+        b3.download_button("Download CSV", (lambda: to_safe_csv(candidate.holdings)) if candidate else "",
                            file_name=f"{stem}.csv", mime="text/csv", key="pf_dl_csv",
                            disabled=candidate is None, width="stretch")
-        b4.download_button("Download YAML", portfolio_to_yaml(candidate) if candidate else "",
+        b4.download_button("Download YAML", (lambda: portfolio_to_yaml(candidate)) if candidate else "",
                            file_name=f"{stem}.yaml", mime="application/x-yaml",
                            key="pf_dl_yaml", disabled=candidate is None, width="stretch")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,6 +21,7 @@ from exposure.holdings.portfolio import Portfolio
 from exposure.market.result import quotes_from_result, status_line
 from exposure.market.yahoo import is_offline, price_chain
 from exposure.model.catalog import Catalog
+from exposure.ui.loaders import catalog_key
 from exposure.workspace import home_dir
 
 PAGE_DEADLINE_S = 6.0
@@ -56,10 +58,35 @@ def _run(fetch: LiveFetch, tickers: tuple[str, ...], home: str, catalog: Catalog
         fetch.done.set()
 
 
-def _local(tickers: tuple[str, ...], home: str, catalog: Catalog) -> tuple[dict[str, PriceQuote], str]:
-    """Quotes from this machine only: the price cache, then the reference data."""
-    result = price_chain(home, catalog=catalog, offline=True).latest(list(tickers))
+LOCAL_TTL_S = 60.0
+"""Local quotes are reread at least this often (a cached close turns stale with time)."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=LOCAL_TTL_S)
+def _local_cached(tickers: tuple[str, ...], home: str, catalog_key: str, cache_signature: str,
+                  _catalog: Catalog) -> tuple[dict[str, PriceQuote], str]:
+    result = price_chain(home, catalog=_catalog, offline=True).latest(list(tickers))
     return quotes_from_result(result), status_line(result)
+
+
+def _cache_signature(home: str) -> str:
+    """Sizes and mtimes of the price cache's files: a change to the cache is a new key."""
+    parts = []
+    for suffix in ("", "-wal", "-journal"):
+        try:
+            st_ = (Path(home) / f"prices.sqlite{suffix}").stat()
+            parts.append(f"{suffix}:{st_.st_size}:{st_.st_mtime_ns}")
+        except OSError:
+            continue
+    return ";".join(parts)
+
+
+def _local(tickers: tuple[str, ...], home: str, catalog: Catalog) -> tuple[dict[str, PriceQuote], str]:
+    """Quotes from this machine only: the price cache, then the reference data. Shared by
+    every session until the price cache or the catalog changes (or :data:`LOCAL_TTL_S`)."""
+    quotes, status = _local_cached(tickers, home, catalog_key(catalog), _cache_signature(home),
+                                   catalog)
+    return dict(quotes), status
 
 
 def current_quotes(catalog: Catalog, portfolio: Portfolio
@@ -99,9 +126,10 @@ def wait_for_live(timeout: float = 30.0) -> bool:
 
 
 def refresh_prices() -> None:
-    """Forget live quotes so the next run asks Yahoo again."""
+    """Forget live and local quotes so the next run asks the cache and Yahoo again."""
     with _LOCK:
         _FETCHES.clear()
+    _local_cached.clear()
 
 
 @st.fragment(run_every=1.0)

@@ -12,7 +12,7 @@ from exposure.glossary import tip
 from exposure.labels import field_name, subject_name, tier_name
 from exposure.model.catalog import STALE_MONTHS, Catalog
 from exposure.model.tier_check import untiered_numbers
-from exposure.ui.loaders import book_key
+from exposure.ui.loaders import book_figure, book_key
 from exposure.ui.sidebar import PageContext
 
 STALE_COLUMN = st.column_config.CheckboxColumn("Stale", help=tip("Stale"))
@@ -51,9 +51,9 @@ def weighted_mix(ctx: PageContext) -> None:
                f"(${result.gross_usd:,.0f} summed over the {len(result.scenario_ids)} library "
                f"scenarios, look-through {'on' if result.lookthrough else 'off'}), not by count.")
     with st.container(border=True):
-        st.plotly_chart(weighted_mix_bar(result.weighted, prov.KIND_LABELS), width="stretch",
-                        theme="streamlit",
-                        key="weighted_mix")
+        st.plotly_chart(book_figure(ctx.book, "weighted_mix", ctx.lookthrough_on, build=lambda: (
+            weighted_mix_bar(result.weighted, prov.KIND_LABELS))), width="stretch",
+            theme="streamlit", key="weighted_mix")
     stale_share = float(result.inputs.loc[result.inputs["stale"], "share"].sum())
     newest = max((e.date for e in catalog.events.values()), default=None)
     m = st.columns(3)
