@@ -63,9 +63,9 @@ with timeline:
         "Source": newest_first["source"].to_numpy(),
         "Added": [str(o).capitalize() for o in newest_first["origin"]],
     }), {"Date": st.column_config.DateColumn(format="D MMM YYYY", width=100), "Source": LINK,
-         "Event": st.column_config.TextColumn(width=300),
+         "Event": st.column_config.TextColumn(width=280),
          "Type": st.column_config.TextColumn(width=140),
-         "Tickers": st.column_config.TextColumn(width=120)}, key="events_table")
+         "Tickers": st.column_config.TextColumn(width=110)}, key="events_table")
 
 listed = list(dict.fromkeys(
     str(s) for s, k in zip(ctx.book.valued["symbol"], ctx.book.valued["kind"], strict=True)
