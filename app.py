@@ -53,18 +53,26 @@ st.caption(" ".join(trust) + " Details on the Methodology and Evidence pages.")
 total = ev.total_value_usd
 impact = float(ev.portfolio_usd[j])
 worst = int(ev.impact_usd[:, j].argmin()) if len(ev.market_value) else None
+base = book.base_currency if book.base_currency in book.rates else "USD"
+rate = book.usd_to_base if base != "USD" else 1.0
+in_base = "USD" if base == "USD" else (
+    f"{base} (the book's base currency) at {rate:,.4g} {base} per USD, "
+    f"{book.rates[base].source} {book.rates[base].as_of or ''}; charts and tables are in USD")
+if book.base_currency not in book.rates:
+    in_base += f" (no {book.base_currency} rate here, so USD)"
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    kpi("Portfolio value", money(total),
+    kpi("Portfolio value", money(total * rate, base),
         delta=f"prices as of {book.price_date:%d %b %Y}" if book.price_date else None,
         delta_color="off",
-        help="Holdings at the prices shown in the sidebar plus cash, in USD. Where each price "
-             "comes from: **About the data** at the bottom of the page.")
+        help=f"Holdings at the prices shown in the sidebar plus cash, in {in_base}. Where each "
+             "price comes from: **About the data** at the bottom of the page.")
 with c2:
-    kpi(f"Impact: {label}", money(impact), delta=f"{pct(ev.impact_pct[j], digits=2)} of the book",
+    kpi(f"Impact: {label}", money(impact * rate, base),
+        delta=f"{pct(ev.impact_pct[j], digits=2)} of the book",
         help=tip("Impact", "% of book", extra=f"{ctx.title(ctx.scenario_id)}, {ctx.case} case."))
 with c3:
-    kpi("Probability-weighted impact", money(ev.expected_impact_usd),
+    kpi("Probability-weighted impact", money(ev.expected_impact_usd * rate, base),
         delta=f"{pct(ev.expected_pct, digits=2)} of the book",
         help=tip("Probability-weighted impact", extra="Weights: " + ", ".join(
             f"{ev.scenarios.label(i)} {p:.0%}" for i, p in enumerate(ev.probabilities))))

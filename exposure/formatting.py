@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 
-def money(value: float) -> str:
-    """Compact signed dollars: -$1.23M, $45.6k."""
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$",
+                  "CAD": "C$", "AUD": "A$", "KRW": "₩", "CNY": "CN¥", "INR": "₹"}
+"""Signs written before an amount; any other currency is written as its code and a space."""
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """Compact signed amounts: -$1.23M, $45.6k, €12.0k, CHF 3.4M (dollars by default)."""
     sign = "-" if value < 0 else ""
+    mark = CURRENCY_SIGNS.get(currency, f"{currency} ")
     v = abs(value)
     for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if v >= scale:
-            return f"{sign}${v / scale:,.{2 if unit != 'k' else 1}f}{unit}"
-    return f"{sign}${v:,.0f}"
+            return f"{sign}{mark}{v / scale:,.{2 if unit != 'k' else 1}f}{unit}"
+    return f"{sign}{mark}{v:,.0f}"
 
 
 def pct(fraction: float, *, signed: bool = True, digits: int = 1) -> str:
