@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$",
                   "CAD": "C$", "AUD": "A$", "KRW": "₩", "CNY": "CN¥", "INR": "₹"}
 """Signs written before an amount; any other currency is written as its code and a space."""
