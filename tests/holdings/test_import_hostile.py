@@ -176,7 +176,7 @@ def test_too_many_rows_is_refused_naming_the_row_and_the_limits() -> None:
 
     data = b"symbol,quantity\n" + b"NVDA,1\n" * (MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE + 5)
     limit = MAX_IMPORT_ROWS + LAYOUT_ALLOWANCE + 1
-    with pytest.raises(ImportFormatError, match=rf"row {limit}: more than 100,000 rows "
+    with pytest.raises(ImportFormatError, match=rf"row {limit}: more than 50,000 rows "
                        r"\(the import limit, with 20 MB"):
         import_bytes(data, "rows.csv")
 

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from exposure.errors import ImportFormatError
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-"""Largest file imported (20 MB). Limits are set by cost (``bench/bench_import.py``): a
-100,000-row CSV (5.7 MB) imports in about 3.4 s with a 243 MB traced peak on the project's
-2-core machine, so :data:`MAX_IMPORT_ROWS` stops any file first; the byte limit bounds
-decoding and the upload."""
+"""Largest file imported (20 MB). Limits are set by cost (``bench/bench_import.py``):
+:data:`MAX_IMPORT_ROWS` stops any file first; the byte limit bounds decoding and the upload."""
 
 _SIGNATURES: list[tuple[bytes, str]] = [
     (b"PK\x03\x04", "an Excel workbook or zip archive; export the positions as CSV"),
@@ -37,9 +35,11 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"GIF8", "a GIF image"),
     (b"\x1f\x8b", "a gzip archive"),
 ]
-MAX_IMPORT_ROWS = 100_000
-"""Most data rows read (plus :data:`LAYOUT_ALLOWANCE` header and preamble lines): measured
-at about 3.4 s for 100,000 rows, well under the 10 s budget; a positions export has hundreds."""
+MAX_IMPORT_ROWS = 50_000
+"""Most data rows read (plus :data:`LAYOUT_ALLOWANCE` header and preamble lines), set by cost:
+on the project's 2-core machine (2 Dec 2026, ``bench/bench_import.py``) a 100,000-row book
+imported in 5.4 s but import plus the Overview's first render took 16.1 s, over the 10 s
+budget; at 5,000 rows it is 2.1 s. A positions export has hundreds of rows."""
 LAYOUT_ALLOWANCE = 100
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 60
