@@ -18,10 +18,10 @@ Prints one line per phase, then
 ``RESULT replicas=3 sessions=20 p95_chart_s=.. failover_recovered=20/20 lost_writes=0``
 (p95 over both chart waits of every session; on a 2-core machine everything shares the CPUs).
 
-Measured 2026-12-02 on the 2-core development machine (other jobs running alongside):
-``RESULT replicas=3 sessions=20 p95_chart_s=110.2 failover_recovered=20/20 lost_writes=0``;
-chart waits median 23 s, every session reconnected (7 moved replica) still signed in, 40 of 40
-acknowledged comments in the database. The chart time is Chromium drawing 20 pages' plotly
+Measured 2026-12-02 on the 2-core development machine, quiet (nothing else running):
+``RESULT replicas=3 sessions=20 p95_chart_s=77.5 failover_recovered=20/20 lost_writes=0``;
+chart waits median 19.2 s, every session reconnected (7 moved replica) still signed in, 40 of
+40 acknowledged comments in the database. The chart time is Chromium drawing 20 pages' plotly
 charts on two shared cores, not the servers.
 """
 
