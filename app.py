@@ -7,6 +7,7 @@ from exposure.evaluation.provenance import provenance_headline
 from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
 from exposure.glossary import tip
+from exposure.ui.light_table import EXPOSURE_FORMATS, TOP_ROWS, grid_on_demand, light_table
 from exposure.ui.loaders import book_figure
 from exposure.ui.lookthrough_view import effective_exposure_section
 from exposure.ui.provenance_view import book_provenance
@@ -21,7 +22,6 @@ from exposure.ui.widgets import (
     is_phone,
     kpi,
     price_note,
-    table,
 )
 
 setup_page("Overview")
@@ -110,9 +110,13 @@ with st.container(border=True):
                               compact=phone))), key="heatmap")
 
 with st.container(border=True):
-    st.subheader("Top exposures")
-    st.caption(f"Under **{label}**, largest loss first. Click a column to sort.")
-    table(exposures_table(book, ctx.scenario_id), TABLE_CONFIG, key="top_exposures")
+    st.subheader("Top exposures", help=tip("Impact", "Value change", "Profile source"))
+    exposures = exposures_table(book, ctx.scenario_id)
+    st.caption(f"Under **{label}**, largest loss first: the {min(TOP_ROWS, len(exposures))} "
+               f"largest of {len(exposures):,} rows.")
+    light_table(exposures, EXPOSURE_FORMATS, rows=TOP_ROWS)
+    grid_on_demand(f"All {len(exposures):,} rows: sort, search, download", exposures,
+                   TABLE_CONFIG, key="top_exposures")
     if len(ev.market_value) > TABLE_ROWS:
         st.caption(f"The {TABLE_ROWS} largest impacts of {len(ev.market_value):,} holdings; "
                    "the full list is one command away (About the data).")

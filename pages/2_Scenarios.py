@@ -1,5 +1,7 @@
 """Scenarios: the library, side-by-side comparison, and an editor with save and share."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -11,17 +13,11 @@ from exposure.labels import holding_label
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
-from exposure.ui.loaders import frame_figure
+from exposure.ui.light_table import EXPOSURE_FORMATS, light_table, signed_percent
+from exposure.ui.loaders import book_figure, frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
-from exposure.ui.widgets import (
-    about_the_data,
-    change_column,
-    chart,
-    price_note,
-    table,
-    usd_column,
-)
+from exposure.ui.widgets import about_the_data, chart, price_note
 
 setup_page("Scenarios")
 ctx = sidebar()
@@ -37,6 +33,10 @@ library, compare, edit = st.tabs(["Library", "Compare", "Editor"])
 with library:
     st.caption("Each scenario: what happens, how likely we think it is, the real events it "
                "resembles, and what it does to this portfolio.")
+    if ev.total_value_usd > 0 and len(ev.market_value):
+        with st.container(border=True):  # the same figure as the Overview's, built once
+            chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
+                charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id))), key="scenario_bar")
     cols = st.columns(2)
     for i, (sid, scn) in enumerate(cat.scenarios.items()):
         with cols[i % 2], st.container(border=True):
@@ -91,10 +91,10 @@ with compare:
                                   aggfunc="first", sort=False).fillna(0.0) * 100
         base.insert(0, "Channel", [names.get(c, c) for c in base.index])
         base.columns.name = None
-        table(base.reset_index(drop=True),
-              {"Channel": st.column_config.TextColumn(help=tip("Channel"))}
-              | {c: change_column(help=tip("Shock", "Central case"), digits=0)
-                 for c in base.columns[1:]}, key="compare_table")
+        st.markdown("**Central-case shock per channel**", help=tip("Shock", "Central case", "Channel"))
+        light_table(base.reset_index(drop=True),
+                    {c: partial(signed_percent, digits=0) for c in base.columns[1:]},
+                    rows=len(base))
 
 with edit:
     problem = editor.init_editor(cat)
@@ -145,9 +145,9 @@ with edit:
                     preview.profiles.symbols[order], preview.profiles.names[order], strict=True)],
                 "Impact": preview.impact_usd[order, 1],
                 "Value change": preview.value_change[order, 1] * 100})
-            table(top, {"Impact": usd_column(help=tip("Impact")),
-                        "Value change": change_column(help=tip("Value change"))},
-                  key="editor_top")
+            st.markdown("**Largest losses under the edited scenario**",
+                        help=tip("Impact", "Value change"))
+            light_table(top, EXPOSURE_FORMATS, rows=len(top))
             changed = edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"})
             in_library = cat.scenarios.get(origin.id) == origin
             token = encode_scenario(edited, origin if in_library else None)

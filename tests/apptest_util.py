@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from streamlit.testing.v1 import AppTest
 
@@ -10,14 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def page(path: str = "app.py", timeout: float = 30) -> AppTest:
-    """An AppTest of the app, switched to ``path`` (``app.py`` or ``pages/<name>.py``).
+    """An AppTest of the app, switched to ``path`` (``app.py`` or ``pages/<name>.py``, with
+    an optional query string such as ``?meth_tab=Glossary``, which opens that tab of a page
+    whose tabs run only when shown).
 
     The entry point is always ``app.py`` (absolute path: AppTest resolves relative paths
     against the calling file), as in the real server, so page links resolve.
     """
+    path, _, query = path.partition("?")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if path != "app.py":
         at.switch_page(path)
+    for name, value in parse_qsl(query):
+        at.query_params[name] = value
     return at
 
 
@@ -49,3 +55,4 @@ def plotly_array(value: object) -> list:
             raw = raw.reshape([int(n) for n in str(shape).split(",")])
         return raw.tolist()
     return list(value)  # type: ignore[call-overload]
+

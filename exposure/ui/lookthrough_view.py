@@ -10,9 +10,17 @@ from exposure.formatting import money
 from exposure.glossary import tip
 from exposure.labels import entity_name, segment_name
 from exposure.model.catalog import Catalog
+from exposure.ui.light_table import (
+    TOP_ROWS,
+    day,
+    dollars,
+    grid_on_demand,
+    light_table,
+    share,
+)
 from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import PageContext
-from exposure.ui.widgets import chart, percent_column, table, usd_column
+from exposure.ui.widgets import chart, percent_column, usd_column
 
 ENTITY_CONFIG = {
     "Total": usd_column(help="Direct plus indirect exposure."),
@@ -22,6 +30,9 @@ ENTITY_CONFIG = {
     "Oldest source": st.column_config.DateColumn(help=tip("As of")),
     "Stale": st.column_config.CheckboxColumn(help=tip("Stale")),
 }
+ENTITY_FORMATS = {"Total": dollars, "Direct": dollars, "Indirect": dollars,
+                  "Share of book": share, "Oldest source": day,
+                  "Stale": lambda b: "stale" if b else ""}
 BREAKDOWN_CONFIG = {
     "Via funds": usd_column(),
     "Via stakes": usd_column(help=tip("Stake")),
@@ -87,6 +98,11 @@ def effective_exposure_section(ctx: PageContext) -> None:
         flows = lt.sankey_frame()
         chart(book_figure(lt, "sankey", build=lambda: charts_lookthrough.exposure_sankey(
             flows, sankey_names(ctx.catalog, flows))), key="sankey")
-        table(entities_table(lt.entities), ENTITY_CONFIG, key="entities")
-        with st.expander("How the indirect exposure reaches each entity"):
-            table(breakdown_table(lt.entities), BREAKDOWN_CONFIG, key="entities_breakdown")
+        entities = entities_table(lt.entities)
+        if len(entities):
+            light_table(entities, ENTITY_FORMATS, rows=TOP_ROWS)
+            grid_on_demand(f"All {len(entities):,} entities: sort, search, download", entities,
+                           ENTITY_CONFIG, key="entities")
+            grid_on_demand("How the indirect exposure reaches each entity",
+                           breakdown_table(lt.entities), BREAKDOWN_CONFIG,
+                           key="entities_breakdown")

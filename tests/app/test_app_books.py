@@ -35,7 +35,8 @@ BOOKS = {
 }
 PAGES = ["app.py", "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
          "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
-         "pages/7_Methodology.py"]
+         "pages/7_Methodology.py", "pages/7_Methodology.py?meth_tab=Look-through",
+         "pages/7_Methodology.py?meth_tab=Provenance"]
 
 
 @pytest.fixture(autouse=True)
@@ -83,5 +84,5 @@ def test_overview_of_a_book_holding_one_ticker_in_two_accounts(
     heat = next(s for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Value change by holding"))
     assert sorted(heat["data"][0]["y"]) == ["ASML", "NVDA"]  # one row a symbol
-    table = next(d.value for d in at.dataframe if "Holding" in d.value.columns)
+    table = next(d.value for d in at.table if "Holding" in d.value.columns)
     assert sum(h.endswith("(NVDA)") for h in table["Holding"]) == 2  # kept per account

@@ -33,6 +33,11 @@ def test_switch_changes_the_impacts_and_lands_in_the_url() -> None:
 
 def test_effective_exposure_sankey_and_entities_show_labs_held_through_listed_stocks() -> None:
     at = page().run()
+    shown = next(t.value for t in at.table if "Indirect" in t.value.columns)  # first screen
+    assert "Anthropic" in set(shown["Entity"])
+    at.session_state["entities"] = True  # open the sortable grids
+    at.session_state["entities_breakdown"] = True
+    at.run()
     sankey = next(s for s in plotly_specs(at) if s["data"][0]["type"] == "sankey")
     labels = sankey["data"][0]["node"]["label"]
     assert "Anthropic" in labels and "OpenAI" in labels and "NVIDIA" in labels
@@ -73,6 +78,7 @@ def test_top_exposures_show_the_look_through_part_when_on() -> None:
     at = page()
     at.query_params["scenario"] = "s5_model_weight_controls"
     at.query_params["lt"] = "1"
+    at.session_state["top_exposures"] = True  # the sortable grid of every holding
     at.run()
     table = next(d.value for d in at.dataframe if "Impact" in d.value.columns)
     amd = table.set_index("Holding").loc["Advanced Micro Devices (AMD)"]
@@ -80,3 +86,4 @@ def test_top_exposures_show_the_look_through_part_when_on() -> None:
     at.sidebar.toggle(key="lt").set_value(False).run()
     table = next(d.value for d in at.dataframe if "Impact" in d.value.columns)
     assert "Of which look-through" not in table.columns
+    assert "Of which look-through" not in next(t.value for t in at.table).columns

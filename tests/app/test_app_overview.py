@@ -62,14 +62,24 @@ def test_scenario_set_from_the_url_limits_the_bars() -> None:
 
 def test_top_exposures_table_is_sorted_by_loss() -> None:
     at = page().run()
+    top = at.table[0].value  # the first screen: a light table of the largest losses, as text
+    assert list(top.columns[:2]) == ["Holding", "Impact"]  # the key columns first
+    assert len(at.dataframe) == 0  # no grid before it is asked for
+    at.session_state["top_exposures"] = True  # open "All N rows: sort, search, download"
+    at.run()
     table = at.dataframe[0].value
     assert list(table["Impact"]) == sorted(table["Impact"])
-    assert list(table.columns[:2]) == ["Holding", "Impact"]  # the key columns first
+    assert len(table) == 28 > len(top) == 10  # every holding of the sample book
+    assert list(top["Holding"]) == list(table["Holding"][:10])
+    assert list(top["Impact"]) == [f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}"
+                                   for v in table["Impact"][:10]]
     assert set(table["Profile"]) <= {"Company profile", "Segment default"}
 
 
 def test_sample_uses_segment_default_only_where_intended() -> None:
-    at = page().run()
+    at = page()
+    at.session_state["top_exposures"] = True
+    at.run()
     table = at.dataframe[0].value
     defaulted = set(table.loc[table["Profile"] == "Segment default", "Holding"])
     assert {h.split("(")[-1].rstrip(")") for h in defaulted} == {"SMH", "SOXX"}  # the funds,

@@ -49,6 +49,10 @@ def test_methodology_page_shows_formulas_channels_and_provenance() -> None:
     assert errors(at) == []
     code = " ".join(c.value for c in at.code)
     assert "revenue_change[h,s] = sum_c e[h,c] * x[s,c]" in code
+    assert "Sourced numbers" not in metric_values(at)  # a tab runs only when it is shown
+    at.query_params["meth_tab"] = "Provenance"  # the tab's shareable link
+    at.run()
+    assert errors(at) == []
     kpis = metric_values(at)
     assert int(kpis["Sourced numbers"]) > 100
     prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
@@ -57,7 +61,7 @@ def test_methodology_page_shows_formulas_channels_and_provenance() -> None:
 
 
 def test_methodology_provenance_filter_by_tier() -> None:
-    at = page("pages/7_Methodology.py").run()
+    at = page("pages/7_Methodology.py?meth_tab=Provenance").run()
     at.multiselect(key="prov_tier").set_value(["primary"]).run()
     prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
                 and "Basis" in d.value.columns)

@@ -23,7 +23,7 @@ def _clear_streamlit_caches() -> None:
 
 
 def test_methodology_shows_the_weighted_mix_of_the_sample_book() -> None:
-    at = page("pages/7_Methodology.py").run()
+    at = page("pages/7_Methodology.py?meth_tab=Provenance").run()
     assert errors(at) == []
     catalog = load_catalog(include_home=False)
     expected = provenance_headline(book_provenance(load_portfolio(SAMPLE_PORTFOLIO), catalog,
@@ -43,7 +43,7 @@ def test_methodology_shows_the_weighted_mix_of_the_sample_book() -> None:
 
 
 def test_methodology_follows_the_lookthrough_switch() -> None:
-    at = page("pages/7_Methodology.py")
+    at = page("pages/7_Methodology.py?meth_tab=Provenance")
     at.query_params["lt"] = "1"
     at.run()
     assert errors(at) == []
@@ -54,7 +54,7 @@ def test_methodology_follows_the_lookthrough_switch() -> None:
 
 
 def test_provenance_tables_flag_stale_numbers() -> None:
-    at = page("pages/7_Methodology.py").run()
+    at = page("pages/7_Methodology.py?meth_tab=Provenance").run()
     prov = next(d.value for d in at.dataframe if "Issuer" in d.value.columns
                 and "Basis" in d.value.columns)
     assert prov["Stale"].any() and not prov["Stale"].all()
@@ -73,7 +73,7 @@ def test_untiered_user_scenario_is_counted_on_the_page(home: Path) -> None:
     (home / "scenarios").mkdir(parents=True)
     text = (MINI_DATA / "scenarios" / "boom.yaml").read_text().replace("id: boom", "id: mine")
     (home / "scenarios" / "mine.yaml").write_text(text)
-    at = page("pages/7_Methodology.py").run()
+    at = page("pages/7_Methodology.py?meth_tab=Provenance").run()
     assert errors(at) == []
     assert metric_values(at)["Numbers without tier"] == "2"
 

@@ -53,7 +53,7 @@ def test_evidence_page_shows_the_scorecard_offline() -> None:
 
 
 def test_methodology_page_shows_prior_estimate_interval_and_the_k_used() -> None:
-    at = page("pages/7_Methodology.py").run()
+    at = page("pages/7_Methodology.py?meth_tab=Calibration+%26+scorecard").run()
     assert errors(at) == []
     table = next(d.value for d in at.dataframe if "Prior (judgement)" in d.value.columns)
     chips = table.set_index("Segment or holding").loc[

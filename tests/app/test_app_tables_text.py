@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import streamlit as st
@@ -17,9 +18,12 @@ from exposure.glossary import GLOSSARY
 from exposure.ui.widgets import ABOUT_THE_DATA
 from tests.apptest_util import errors, page
 
+METHODOLOGY_TABS = ["The model", "Glossary", "Channels & defaults", "Calibration & scorecard",
+                    "Look-through", "Provenance", "Freshness"]
 PAGES = ["app.py", "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
          "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
-         "pages/7_Methodology.py"]
+         *(f"pages/7_Methodology.py?{urlencode({'meth_tab': tab})}" for tab in METHODOLOGY_TABS)]
+OPEN_GRIDS = {"app.py": ("top_exposures", "entities", "entities_breakdown")}
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 ID_PREFIXES = ("link.", "segment:", "exposure.", "scenario:", "weight.", "price:", "fund:")
 MACHINERY = re.compile(r"`exposure |\bexposure (?:prices|evaluate|events|scorecard|review|risk)\b"
@@ -47,6 +51,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, App
             st.cache_resource.clear()
             at = page(path)
             at.query_params["lt"] = "1"
+            for grid in OPEN_GRIDS.get(path, ()):
+                at.session_state[grid] = True  # a sortable grid shown on demand, opened
             at.run(timeout=120)
             if path == "pages/6_Weekly_review.py":  # two snapshots: history and diff tables
                 for _ in range(2):
@@ -81,11 +87,29 @@ def test_every_table_header_is_written_for_people(rendered: dict[str, AppTest],
                                                   path: str) -> None:
     at = rendered[path]
     assert errors(at) == []
-    assert len(at.dataframe) > 0
+    if not path.endswith("=The+model"):  # words and formulas only
+        assert len(at.dataframe) + len(at.table) > 0  # grids, or light tables (checked below)
     for df in at.dataframe:
         for column in _shown_columns(df):
             header = _header(df, column)
             assert "_" not in header, (path, df.key, header)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_light_tables_read_like_the_grids(rendered: dict[str, AppTest], path: str) -> None:
+    """The static first-screen tables: headers for people, names not ids, whole dollars with
+    separators, percentages with their sign."""
+    if path == "app.py":
+        assert len(rendered[path].table) == 2  # top exposures, look-through entities
+    for light in rendered[path].table:
+        shown = light.value
+        for column in shown.columns:
+            assert "_" not in str(column), (path, column)
+            for cell in shown[column].astype(str):
+                assert not SNAKE_ID.match(cell), (path, column, cell)
+                assert not cell.startswith(ID_PREFIXES), (path, column, cell)
+                if re.fullmatch(r"[-+$\d,.%]+", cell) and any(ch.isdigit() for ch in cell):
+                    assert re.fullmatch(r"-?\$\d{1,3}(,\d{3})*|[+-]?\d+(\.\d)?%", cell), (path, column, cell)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -138,7 +162,7 @@ def test_about_the_data_carries_the_price_status_and_the_commands(
 
 
 def test_methodology_shows_the_whole_glossary(rendered: dict[str, AppTest]) -> None:
-    at = rendered["pages/7_Methodology.py"]
+    at = rendered["pages/7_Methodology.py?meth_tab=Glossary"]
     glossary = next(d.value for d in at.dataframe if list(d.value.columns) == ["Term", "Meaning"])
     assert set(glossary["Term"]) == set(GLOSSARY)
     assert any(t.label == "Glossary" for t in at.tabs)
