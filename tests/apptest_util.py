@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +58,24 @@ def plotly_array(value: object) -> list:
         return raw.tolist()
     return list(value)  # type: ignore[call-overload]
 
+
+
+def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every Markdown table on the page (the light first-screen tables), cells as shown."""
+    out = []
+    for block in at.markdown:
+        lines = [ln for ln in str(block.value).splitlines() if ln.startswith("|")]
+        if len(lines) < 2 or not set(lines[1]) <= set("|:- "):
+            continue
+        rows = [[_unescape(c.strip()) for c in _cells(ln)] for ln in lines]
+        out.append(pd.DataFrame(rows[2:], columns=rows[0]))
+    return out
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of one table row, splitting on ``|`` that is not escaped."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)

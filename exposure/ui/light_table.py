@@ -1,15 +1,17 @@
-"""First-screen tables drawn as plain HTML (``st.table``), with the sortable grid on demand.
+"""First-screen tables drawn as Markdown, with the sortable grid on demand.
 
-Why: ``st.dataframe`` draws with a canvas grid whose code a new browser session must fetch
-and start before the page shows anything else; measured in Chromium (bench/bench_browser.py)
-one grid on the Overview held back its KPIs and charts by about 2 s. A short static table
-costs nothing of the kind, so the first screen shows the top rows that way, and the full,
-sortable, downloadable grid renders only when its expander is opened (lazy: the grid is not
-even sent to the browser before).
+Why: measured in Chromium (bench/browser_util.py traces), a new browser session must fetch and
+parse the code of every kind of element on the page before React shows any of them: the
+canvas grid of ``st.dataframe``, the Arrow reader behind ``st.table`` (0.7 MB) and the code
+highlighter behind ``st.code`` (1.5 MB) held the Overview's KPIs back by about 2 s. A Markdown
+table needs only the Markdown renderer every page loads anyway. So the first screen shows the
+top rows that way, and the full, sortable, downloadable grid renders only when its expander is
+opened (lazy: the grid is not even sent to the browser before).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -47,12 +49,30 @@ def day(value: Any) -> str:
 
 def light_table(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, *,
                 rows: int = 10) -> None:
-    """The first ``rows`` rows of ``frame`` as a static table of text, numbers written by
-    ``formats`` (column -> function), other cells as they print.
+    """The first ``rows`` rows of ``frame`` as a Markdown table, numbers written by
+    ``formats`` (column -> function) and right-aligned, other cells as they print."""
+    st.markdown(markdown_table(text_frame(frame.head(rows), formats),
+                               right=[c for c in frame.columns if c in (formats or {})]))
 
-    The cells are written here rather than by a pandas Styler: on the Overview the Styler
-    took about 60 ms of server time per table per run, the text frame well under 1 ms."""
-    st.table(text_frame(frame.head(rows), formats), hide_index=True)
+
+def markdown_table(cells: pd.DataFrame, right: list[str] | None = None) -> str:
+    """A GitHub-style Markdown table of text cells, every Markdown character escaped (cells
+    may hold names typed by users), ``right`` columns right-aligned."""
+    aligned = set(right or [])
+    head = "| " + " | ".join(escape(str(c)) for c in cells.columns) + " |"
+    rule = "|" + "|".join("---:" if c in aligned else ":---" for c in cells.columns) + "|"
+    body = ["| " + " | ".join(escape(v) for v in row) + " |"
+            for row in cells.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~^=:])")
+
+
+def escape(text: str) -> str:
+    """``text`` shown literally by Streamlit's Markdown (``$`` would start LaTeX, ``|`` end
+    a cell, ``[..](..)`` make a link); line breaks become spaces."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def text_frame(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None) -> pd.DataFrame:

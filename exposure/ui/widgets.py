@@ -21,6 +21,10 @@ ABOUT_THE_DATA = "About the data"
 command-line hints (investor screens show answers, not machinery)."""
 
 
+ABOUT_KEY = "about_the_data"
+"""Widget key of that expander (it runs only while open)."""
+
+
 def is_phone() -> bool:
     """Whether the browser says it is a phone (the layout then drops dense chart text)."""
     agent = (st.context.headers or {}).get("User-Agent", "") or ""
@@ -70,7 +74,10 @@ def about_the_data(notes: Iterable[str], *, commands: Iterable[str] = ()) -> Non
     ``.venv/bin/`` prefix, which is added)."""
     lines = [n for n in notes if n]
     cli = list(commands)
-    with st.expander(ABOUT_THE_DATA, icon=":material/info:"):
+    box = st.expander(ABOUT_THE_DATA, icon=":material/info:", key=ABOUT_KEY, on_change="rerun")
+    if not box.open:  # lazy: its code block would make every new session load a highlighter
+        return
+    with box:
         for line in lines:
             st.caption(line)
         if cli:

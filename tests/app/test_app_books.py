@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 BOOKS = {
     "one_stock": "name: One stock\nholdings:\n  - {symbol: INTC, quantity: 100}\n",
@@ -84,5 +84,5 @@ def test_overview_of_a_book_holding_one_ticker_in_two_accounts(
     heat = next(s for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Value change by holding"))
     assert sorted(heat["data"][0]["y"]) == ["ASML", "NVDA"]  # one row a symbol
-    table = next(d.value for d in at.table if "Holding" in d.value.columns)
+    table = next(t for t in markdown_tables(at) if "Holding" in t.columns)
     assert sum(h.endswith("(NVDA)") for h in table["Holding"]) == 2  # kept per account

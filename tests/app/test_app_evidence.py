@@ -12,6 +12,7 @@ import streamlit as st
 
 from exposure.market.result import PriceResult
 from exposure.ui import evidence_view
+from exposure.ui.widgets import ABOUT_KEY
 from tests.apptest_util import errors, metric_values, page, plotly_specs
 
 
@@ -84,7 +85,9 @@ def test_holding_page_charts_prices_with_policy_events(monkeypatch: pytest.Monke
 
 
 def test_holding_page_offline_says_why_there_is_no_price_chart() -> None:
-    at = page("pages/3_Holding.py").run()
+    at = page("pages/3_Holding.py")
+    at.session_state[ABOUT_KEY] = True  # "About the data" runs only while open
+    at.run()
     at.selectbox(key="holding").select("NVDA").run()
     assert any("no price chart" in c.value for c in at.caption)
     about = next(e for e in at.expander if e.label == "About the data")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def test_switch_changes_the_impacts_and_lands_in_the_url() -> None:
 
 def test_effective_exposure_sankey_and_entities_show_labs_held_through_listed_stocks() -> None:
     at = page().run()
-    shown = next(t.value for t in at.table if "Indirect" in t.value.columns)  # first screen
+    shown = next(t for t in markdown_tables(at) if "Indirect" in t.columns)  # first screen
     assert "Anthropic" in set(shown["Entity"])
     at.session_state["entities"] = True  # open the sortable grids
     at.session_state["entities_breakdown"] = True
@@ -86,4 +86,4 @@ def test_top_exposures_show_the_look_through_part_when_on() -> None:
     at.sidebar.toggle(key="lt").set_value(False).run()
     table = next(d.value for d in at.dataframe if "Impact" in d.value.columns)
     assert "Of which look-through" not in table.columns
-    assert "Of which look-through" not in next(t.value for t in at.table).columns
+    assert "Of which look-through" not in markdown_tables(at)[0].columns

@@ -7,7 +7,7 @@ import streamlit as st
 
 from exposure.holdings.load import load_portfolio
 from exposure.workspace import SAMPLE_PORTFOLIO
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +62,7 @@ def test_scenario_set_from_the_url_limits_the_bars() -> None:
 
 def test_top_exposures_table_is_sorted_by_loss() -> None:
     at = page().run()
-    top = at.table[0].value  # the first screen: a light table of the largest losses, as text
+    top = markdown_tables(at)[0]  # the first screen: a light table of the largest losses, as text
     assert list(top.columns[:2]) == ["Holding", "Impact"]  # the key columns first
     assert len(at.dataframe) == 0  # no grid before it is asked for
     at.session_state["top_exposures"] = True  # open "All N rows: sort, search, download"

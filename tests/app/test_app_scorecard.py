@@ -7,6 +7,7 @@ import pytest
 import streamlit as st
 
 from exposure.evidence.scorecard import compute_scorecard, scorecard_headline
+from exposure.ui.widgets import ABOUT_KEY
 from exposure.workspace import DATA_DIR
 from tests.apptest_util import errors, metric_values, page, plotly_specs
 
@@ -27,6 +28,7 @@ def test_evidence_page_shows_the_scorecard_offline() -> None:
     expected = compute_scorecard(DATA_DIR)
     at = page("pages/4_Evidence.py", timeout=120)
     at.query_params["ev_tab"] = "Out-of-sample scorecard"  # the shareable deep link
+    at.session_state[ABOUT_KEY] = True  # "About the data" (it runs only while open)
     at.run()
     assert errors(at) == []
     metrics = metric_values(at)

@@ -1,0 +1,42 @@
+"""The light first-screen tables: user text is shown literally, numbers as formatted."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from exposure.ui.light_table import dollars, escape, markdown_table, signed_percent, text_frame
+from tests.apptest_util import markdown_tables
+
+HOSTILE = ["a|b", "$5 and $6", "[click](http://evil.example)", "<script>x</script>", "*bold* _i_",
+           "two\nlines", "\\", ":red[alarm]"]
+
+
+def test_every_markdown_character_in_a_cell_is_escaped() -> None:
+    text = markdown_table(pd.DataFrame({"Name": HOSTILE}))
+    body = text.splitlines()[2:]
+    for line in body:
+        inner = line[2:-2]
+        assert not re.search(r"(?<!\\)[|$\[\]<>*_`]", inner.replace("\\\\", "")), line
+    assert len(body) == len(HOSTILE)  # the line break did not start a new row
+
+
+def test_a_light_table_reads_back_as_shown() -> None:
+    frame = pd.DataFrame({"Holding": HOSTILE[:3], "Impact": [-12345.4, 999.6, float("nan")],
+                          "Value change": [-3.04, 0.0, 12.25]})
+    formats = {"Impact": dollars, "Value change": signed_percent}
+
+    def script(frame: object, formats: object) -> None:  # run by AppTest: builtins only
+        from exposure.ui.light_table import light_table
+
+        light_table(frame, formats)  # type: ignore[arg-type]
+
+    at = AppTest.from_function(script, kwargs={"frame": frame, "formats": formats}).run()
+    [shown] = markdown_tables(at)
+    assert shown.equals(text_frame(frame, formats))
+    assert list(shown["Impact"]) == ["-$12,345", "$1,000", ""]
+    assert list(shown["Value change"]) == ["-3.0%", "+0.0%", "+12.2%"]
+    assert list(shown["Holding"]) == HOSTILE[:3]
+    assert escape("x") == "x"
