@@ -18,7 +18,7 @@ from exposure.review.report import report_html
 from exposure.review.snapshot import Snapshot, SnapshotInfo
 from exposure.review.store import load_snapshot
 from exposure.review.tables import csv_files, csv_zip, export_tables
-from exposure.ui.widgets import usd_column
+from exposure.ui.widgets import money_column
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -50,16 +50,16 @@ def history_table(infos: list[SnapshotInfo]) -> pd.DataFrame:
 
 
 HISTORY_CONFIG = {
-    "Value": usd_column(),
-    "Probability-weighted impact": usd_column(help=tip("Probability-weighted impact")),
+    "Value": money_column(),
+    "Probability-weighted impact": money_column(help=tip("Probability-weighted impact")),
 }
 
 HOLDING_CHANGES_CONFIG = {
-    "Change": usd_column(),
-    "Price effect": usd_column(help=tip("Price effect")),
-    "Position effect": usd_column(help=tip("Position effect")),
-    "Value before": usd_column(),
-    "Value now": usd_column(),
+    "Change": money_column(),
+    "Price effect": money_column(help=tip("Price effect")),
+    "Position effect": money_column(help=tip("Position effect")),
+    "Value before": money_column(),
+    "Value now": money_column(),
     "Quantity before": st.column_config.NumberColumn(format="localized"),
     "Quantity now": st.column_config.NumberColumn(format="localized"),
 }
