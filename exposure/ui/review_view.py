@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exposure.display import USD, DisplayMoney
 from exposure.glossary import tip
 from exposure.labels import holding_label, readable
 from exposure.model.catalog import Catalog
@@ -116,11 +117,13 @@ def events_view(diff: SnapshotDiff) -> pd.DataFrame:
     })
 
 
-def report_download(current: Snapshot, catalog: Catalog,
-                    diff: SnapshotDiff | None) -> Callable[[], bytes]:
-    """A callable building the HTML report when the user clicks (about 5 MB: plotly inline)."""
+def report_download(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None,
+                    display: DisplayMoney = USD) -> Callable[[], bytes]:
+    """A callable building the HTML report when the user clicks (about 5 MB: plotly inline),
+    amounts in ``display``'s currency."""
     def build() -> bytes:
-        return report_html(current, catalog, diff, generated_at=datetime.now(UTC),
+        return report_html(current, catalog, diff, display=display,
+                           generated_at=datetime.now(UTC),
                            comments=ritual.comments(current.id),
                            signoffs=ritual.signoffs(current.id)).encode("utf-8")
     return build
