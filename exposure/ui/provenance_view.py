@@ -49,7 +49,8 @@ def weighted_mix(ctx: PageContext) -> None:
     st.subheader("What this book's result rests on")
     st.markdown(f"**{prov.provenance_headline(result.weighted)}.**")
     st.caption(f"Each input weighted by its share of the book's gross scenario impact "
-               f"(${result.gross_usd:,.0f} summed over the {len(result.scenario_ids)} library "
+               f"({ctx.book.display.money(result.gross_usd)} summed over the "
+               f"{len(result.scenario_ids)} library "
                f"scenarios, look-through {'on' if result.lookthrough else 'off'}), not by count.")
     with st.container(border=True):
         st.plotly_chart(book_figure(ctx.book, "weighted_mix", ctx.lookthrough_on, build=lambda: (
