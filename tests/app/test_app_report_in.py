@@ -12,10 +12,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from exposure.evaluation.book import evaluate_book
+from exposure.holdings.load import load_portfolio
 from exposure.holdings.store import load_saved
 from exposure.model.catalog import load_catalog
+from exposure.review.store import list_snapshots, take_snapshot
 from exposure.ui.sidebar import PORTFOLIO_KEY
+from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.apptest_util import errors, page, plotly_array, plotly_specs
+from tests.review_util import WEEK1, WEEK2, clock
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +158,28 @@ def test_a_currency_without_a_rate_falls_back_to_usd_and_says_so(
     assert value.startswith("$") and "no TWD rate here, so USD" in help_text
     bars = spec(at, "Portfolio impact per scenario")
     assert bars["layout"]["xaxis"]["title"]["text"] == "portfolio impact (USD)"
+
+
+def test_the_weekly_review_shows_usd_snapshots_in_euros(home: Path, eur_per_usd: float) -> None:
+    catalog = load_catalog()
+    sample = load_portfolio(SAMPLE_PORTFOLIO)
+    take_snapshot(evaluate_book(sample, catalog), catalog, home=home, now=clock(WEEK1))
+    smaller = sample.copy()
+    smaller.holdings = smaller.holdings[smaller.holdings["symbol"] != "INTC"].reset_index(drop=True)
+    take_snapshot(evaluate_book(smaller, catalog), catalog, home=home, now=clock(WEEK2))
+    stored = list_snapshots(home)
+
+    at = report_in(page("pages/1_Portfolio.py", timeout=60).run(), "EUR")
+    at.switch_page("pages/6_Weekly_review.py").run()
+    assert errors(at) == []
+    assert any("Snapshots are kept in USD; amounts here are in EUR at 0.8951" in c.value
+               for c in at.main.caption)
+    change, _ = metric(at, "Value change")
+    assert change.startswith("-€")
+    assert amount(change) == pytest.approx(
+        (stored[1].total_value_usd - stored[0].total_value_usd) * eur_per_usd, rel=0.01)
+    history = next(d.value for d in at.dataframe if "Note" in d.value.columns)
+    assert history["Value"].tolist() == pytest.approx(
+        [i.total_value_usd * eur_per_usd for i in reversed(stored)])
+    bridge = spec(at, "Value bridge")
+    assert bridge["layout"]["yaxis"]["title"]["text"] == "portfolio value (EUR)"
