@@ -131,8 +131,9 @@ def report_in_section(book: BookEvaluation, catalog: Catalog) -> None:
     USD and every currency with a dated rate (the bundled reference table, or the quotes in
     use); the book's own base currency even without one (then amounts stay in USD)."""
     in_use = book.portfolio.base_currency
-    rated = rated_currencies(reference_rates(catalog), book.rates)
-    choices = rated_currencies(reference_rates(catalog), book.rates, also=[in_use])
+    reference = reference_rates(catalog)
+    rated = rated_currencies(reference, book.rates)
+    choices = rated_currencies(reference, book.rates, also=[in_use])
     st.session_state[REPORT_IN] = in_use  # follows the book in use (loads, the sample)
     c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
     c1.selectbox("Report in", choices, key=REPORT_IN, on_change=_report_in_changed,
