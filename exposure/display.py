@@ -57,6 +57,14 @@ class DisplayMoney:
         """A USD amount converted and written compactly: ``-€1.23M``, ``$45.6k``."""
         return money(float(self.amount(usd)), self.currency)
 
+    def whole(self, usd: float) -> str:
+        """A USD amount converted and written in whole units, sign first: ``-€12,345``
+        (blank when missing; for static tables, where the compact form loses detail)."""
+        if usd != usd:  # NaN
+            return ""
+        value = float(self.amount(usd))
+        return f"{'-' if value < 0 else ''}{self.sign}{abs(value):,.0f}"
+
     def tick(self, value: float) -> str:
         """An axis tick for a value already in the display currency: ``-€100k``."""
         return money_tick(value, self.currency)

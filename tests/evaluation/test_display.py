@@ -34,6 +34,8 @@ def test_a_rated_currency_converts_at_the_inverse_of_usd_per_unit() -> None:
     assert eur.money(-1_117_200) == "-€1.00M"
     assert eur.note == "EUR at 0.8951 EUR per USD (reference rate of 30 Oct 2026)"
     assert eur.hover("y") == "%{y:,.0f} EUR"
+    assert eur.whole(-1_117_200.4) == "-€1,000,000" and eur.whole(float("nan")) == ""
+    assert USD.whole(-12_345.4) == "-$12,345"
     assert eur.label("portfolio impact") == "portfolio impact (EUR)"
 
 
