@@ -18,9 +18,9 @@ from exposure.ui.widgets import (
     about_the_data,
     change_column,
     chart,
-    money_column,
     price_note,
     table,
+    usd_column,
 )
 
 setup_page("Scenarios")
@@ -147,7 +147,7 @@ with edit:
                     preview.profiles.symbols[order], preview.profiles.names[order], strict=True)],
                 "Impact": preview.impact_usd[order, 1],
                 "Value change": preview.value_change[order, 1] * 100})
-            table(top, {"Impact": money_column(help=tip("Impact")),
+            table(top, {"Impact": usd_column(help=tip("Impact")),
                         "Value change": change_column(help=tip("Value change"))},
                   key="editor_top")
             changed = edited.model_dump(exclude={"id"}) != origin.model_dump(exclude={"id"})

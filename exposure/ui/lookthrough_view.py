@@ -11,20 +11,20 @@ from exposure.labels import entity_name, segment_name
 from exposure.model.catalog import Catalog
 from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import PageContext
-from exposure.ui.widgets import chart, money_column, percent_column, table
+from exposure.ui.widgets import chart, percent_column, table, usd_column
 
 ENTITY_CONFIG = {
-    "Total": money_column(help="Direct plus indirect exposure."),
-    "Direct": money_column(help=tip("Direct exposure")),
-    "Indirect": money_column(help=tip("Indirect exposure")),
+    "Total": usd_column(help="Direct plus indirect exposure."),
+    "Direct": usd_column(help=tip("Direct exposure")),
+    "Indirect": usd_column(help=tip("Indirect exposure")),
     "Share of book": percent_column(help=tip("% of book")),
     "Oldest source": st.column_config.DateColumn(help=tip("As of")),
     "Stale": st.column_config.CheckboxColumn(help=tip("Stale")),
 }
 BREAKDOWN_CONFIG = {
-    "Via funds": money_column(),
-    "Via stakes": money_column(help=tip("Stake")),
-    "Contract dependence": money_column(help=tip("Compute contract")),
+    "Via funds": usd_column(),
+    "Via stakes": usd_column(help=tip("Stake")),
+    "Contract dependence": usd_column(help=tip("Compute contract")),
 }
 
 
