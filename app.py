@@ -53,13 +53,8 @@ st.caption(" ".join(trust) + " Details on the Methodology and Evidence pages.")
 total = ev.total_value_usd
 impact = float(ev.portfolio_usd[j])
 worst = int(ev.impact_usd[:, j].argmin()) if len(ev.market_value) else None
-base = book.base_currency if book.base_currency in book.rates else "USD"
-rate = book.usd_to_base if base != "USD" else 1.0
-in_base = "USD" if base == "USD" else (
-    f"{base} (the book's base currency) at {rate:,.4g} {base} per USD, "
-    f"{book.rates[base].source} {book.rates[base].as_of or ''}; charts and tables are in USD")
-if book.base_currency not in book.rates:
-    in_base += f" (no {book.base_currency} rate here, so USD)"
+shown = book.display  # the base currency at the valuation's dated rate, else USD saying so
+base, rate, in_base = shown.currency, shown.per_usd, shown.note
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     kpi("Portfolio value", money(total * rate, base),
@@ -79,7 +74,7 @@ with c3:
 with c4:
     if worst is not None and ev.impact_usd[worst, j] < 0:
         kpi("Most exposed holding", str(ev.profiles.symbols[worst]),
-            delta=f"{money(float(ev.impact_usd[worst, j]))} "
+            delta=f"{money(float(ev.impact_usd[worst, j]) * rate, base)} "
                   f"({pct(float(ev.value_change[worst, j]))})",
             help=f"{ev.profiles.names[worst]}: largest loss under {label}.\n\n"
                  + tip("Value change"))
@@ -97,17 +92,17 @@ if total <= 0 or not len(ev.market_value):
 left, right = st.columns([5, 6])
 with left, st.container(border=True):
     chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
-        charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id))), key="scenario_bar")
+        charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id, display=shown))), key="scenario_bar")
 with right, st.container(border=True):
     chart(book_figure(book, "treemap", ctx.scenario_id, label, build=lambda: (
-        charts.exposure_treemap(book.symbol_frame(), ctx.scenario_id, label))), key="treemap")
+        charts.exposure_treemap(book.symbol_frame(), ctx.scenario_id, label, display=shown))), key="treemap")
 
 with st.container(border=True):
     labels = {s: ev.scenarios.label(i) for i, s in enumerate(ev.scenarios.ids)}
     phone = is_phone()
     chart(book_figure(book, "heatmap", tuple(labels.items()), phone, build=lambda: (
         charts.impact_heatmap(book.symbol_frame(), labels, max_rows=15 if phone else 40,
-                              compact=phone))), key="heatmap")
+                              compact=phone, display=shown))), key="heatmap")
 
 with st.container(border=True):
     st.subheader("Top exposures", help=tip("Impact", "Value change", "Profile source"))

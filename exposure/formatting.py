@@ -53,19 +53,20 @@ def listing(items: list[str], limit: int = 30) -> str:
     return ", ".join(items[:limit]) + f" and {len(items) - limit:,} more"
 
 
-def money_tick(value: float) -> str:
-    """An axis tick in dollars, sign before the symbol and no trailing zeros: ``-$100k``,
-    ``$1.5M``, ``$2B``, ``$0`` (never ``$-100k``)."""
+def money_tick(value: float, currency: str = "USD") -> str:
+    """An axis tick in ``currency`` (dollars by default), sign before the symbol and no
+    trailing zeros: ``-$100k``, ``$1.5M``, ``€2B``, ``$0`` (never ``$-100k``)."""
+    mark = CURRENCY_SIGNS.get(currency, f"{currency} ")
     if value == 0:
-        return "$0"
+        return f"{mark}0"
     sign = "-" if value < 0 else ""
     v = abs(value)
     for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if v >= scale * 0.9995:
             text = f"{v / scale:.2f}".rstrip("0").rstrip(".")
-            return f"{sign}${text}{unit}"
+            return f"{sign}{mark}{text}{unit}"
     text = f"{v:.2f}".rstrip("0").rstrip(".")
-    return f"{sign}${text}"
+    return f"{sign}{mark}{text}"
 
 
 def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:

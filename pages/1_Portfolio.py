@@ -17,6 +17,7 @@ st.caption(f"In use: {pv.plain(ctx.portfolio.name)} · {len(ctx.portfolio.holdin
            "Import your broker's positions export, check the report, classify what the "
            "catalog does not know, edit, then use it on every page or save it.")
 pv.show_flash()
+pv.report_in_section(ctx.book, ctx.catalog)
 
 with st.container(border=True):
     import_view.upload_section(ctx.catalog)

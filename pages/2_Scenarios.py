@@ -7,7 +7,7 @@ import streamlit as st
 
 from exposure.charts import overview as charts
 from exposure.errors import ExposureError
-from exposure.formatting import money, pct
+from exposure.formatting import pct
 from exposure.glossary import tip
 from exposure.labels import holding_label
 from exposure.scenarios.share import encode_scenario
@@ -24,6 +24,7 @@ ctx = sidebar()
 cat = ctx.catalog
 book = ctx.book
 ev = book.evaluation
+shown = book.display
 names = {c.id: c.name for c in cat.channels}
 impacts = dict(zip(ev.scenarios.ids, ev.portfolio_usd, strict=True))
 
@@ -48,7 +49,7 @@ with library:
             impact = impacts.get(sid)
             if impact is None:
                 impact = float(book.with_scenarios([scn]).portfolio_usd[0])
-            c.metric("Portfolio impact", money(impact),
+            c.metric("Portfolio impact", shown.money(impact),
                      delta=f"{pct(impact / ev.total_value_usd)} of the book"
                      if ev.total_value_usd > 0 else None, delta_color="off",
                      help=tip("Impact", "% of book"))
@@ -80,7 +81,7 @@ with compare:
         for col, sid, usd_, share in zip(mcols, picked, cmp_eval.portfolio_usd,
                                          cmp_eval.impact_pct, strict=True):
             with col, st.container(border=True):
-                st.metric(ctx.label(sid), money(float(usd_)),
+                st.metric(ctx.label(sid), shown.money(float(usd_)),
                           delta=f"{pct(float(share), digits=2)} of the book",
                           help=f"{cat.scenarios[sid].title}\n\n" + tip("Impact"))
         with st.container(border=True):
@@ -136,8 +137,9 @@ with edit:
             preview = book.with_scenarios([origin, edited])
             delta = float(preview.portfolio_usd[1] - preview.portfolio_usd[0])
             with st.container(border=True):
-                st.metric("Edited scenario: portfolio impact", money(float(preview.portfolio_usd[1])),
-                          delta=f"{money(delta)} vs '{origin.label or origin.title}'",
+                st.metric("Edited scenario: portfolio impact",
+                          shown.money(float(preview.portfolio_usd[1])),
+                          delta=f"{shown.money(delta)} vs '{origin.label or origin.title}'",
                           help=tip("Impact"))
             order = preview.impact_usd[:, 1].argsort()[:8]
             top = pd.DataFrame({

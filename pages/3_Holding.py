@@ -7,19 +7,27 @@ import streamlit as st
 
 from exposure.charts import evidence as charts_evidence
 from exposure.charts import overview as charts
-from exposure.formatting import money
+from exposure.formatting import CURRENCY_SIGNS
 from exposure.glossary import tip
 from exposure.labels import LINK_KIND_NAMES, entity_name, segment_name
 from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
 from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table, usd_column
+from exposure.ui.widgets import (
+    about_the_data,
+    chart,
+    money_column,
+    percent_column,
+    price_note,
+    table,
+)
 
 setup_page("Holding")
 ctx = sidebar()
 book = ctx.book
 ev = book.evaluation
+shown = book.display
 symbols = list(dict.fromkeys(str(s) for s in ev.profiles.symbols))
 titles = {s: ctx.label(s) for s in ev.scenarios.ids}
 names = {c.id: c.name for c in ctx.catalog.channels}
@@ -61,23 +69,25 @@ elif source == ProfileSource.UNCLASSIFIED:
 
 c1, c2, c3, c4 = st.columns(4)
 with c1, st.container(border=True):
-    st.metric("Market value", money(float(ev.market_value[rows].sum())),
-              help=f"Price source: {valued['price_source']}"
+    st.metric("Market value", shown.money(float(ev.market_value[rows].sum())),
+              help=f"In {shown.note}. Price source: {valued['price_source']}"
               + (f"; accounts: {', '.join(accounts)}" if len(rows) > 1 else "")
               + "\n\n" + tip("Price source"))
 with c2, st.container(border=True):
-    st.metric("Price", "n/a" if pd.isna(valued["price"]) else f"${valued['price']:,.2f}",
-              help=f"{valued['price_source']}"
+    price_ccy = str(valued["price_currency"] or "USD")
+    st.metric("Price", "n/a" if pd.isna(valued["price"])
+              else f"{CURRENCY_SIGNS.get(price_ccy, price_ccy + ' ')}{valued['price']:,.2f}",
+              help=f"In the listing's own currency ({price_ccy}). {valued['price_source']}"
               + (f", as of {valued['price_as_of']}" if valued["price_as_of"] else ""))
 impact_here = float(ev.impact_usd[rows, j].sum())
 value_here = float(ev.market_value[rows].sum())
 with c3, st.container(border=True):
-    st.metric(f"Impact: {titles[ctx.scenario_id]}", money(impact_here),
+    st.metric(f"Impact: {titles[ctx.scenario_id]}", shown.money(impact_here),
               delta=f"{impact_here / value_here * 100:+.1f}% of this holding" if value_here else None,
               help=tip("Impact", extra=f"{ctx.title(ctx.scenario_id)}, {ctx.case} case."))
 with c4, st.container(border=True):
     weighted = float(ev.probabilities @ ev.impact_usd[rows].sum(axis=0))
-    st.metric("Probability-weighted impact", money(weighted),
+    st.metric("Probability-weighted impact", shown.money(weighted),
               help=tip("Probability-weighted impact"))
 
 left, right = st.columns(2)
@@ -89,12 +99,13 @@ with left, st.container(border=True):
     chart(book_figure(book, "waterfall", symbol, ctx.scenario_id, titles[ctx.scenario_id],
                       build=lambda: charts.channel_waterfall(
                           contrib, names, floor_usd=floor_usd, lookthrough_usd=lt_usd,
-                          title=f"Impact by channel: {titles[ctx.scenario_id]}")), key="waterfall")
+                          title=f"Impact by channel: {titles[ctx.scenario_id]}", display=shown)),
+          key="waterfall")
 with right, st.container(border=True):
     across = book.symbol_frame()
     across = across[across["symbol"].astype(str) == symbol]
     chart(book_figure(book, "across_scenarios", symbol, tuple(titles.items()),
-                      build=lambda: charts.holding_scenarios_bar(across, titles)),
+                      build=lambda: charts.holding_scenarios_bar(across, titles, display=shown)),
           key="across_scenarios")
 
 carried = [p for p in book.paths if p["holder"] == symbol]
@@ -113,7 +124,7 @@ if carried or symbol in book.funds.weights:
                 "Link": LINK_KIND_NAMES.get(p["kind"], p["kind"]),
                 "Via": " > ".join(entity_name(ctx.catalog, v) for v in p["via"]),
                 "As of": p["as_of"]} for p in carried]), {
-                    "Amount": usd_column(),
+                    "Amount": money_column(),
                     "Share of this holding": percent_column(),
                     "As of": st.column_config.DateColumn(help=tip("As of"))},
                 key="holding_links")

@@ -4,19 +4,20 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import risk as charts_risk
-from exposure.formatting import money, ordinal, pct
+from exposure.formatting import ordinal, pct
 from exposure.glossary import tip
 from exposure.labels import holding_label
 from exposure.model.uncertainty import contribution_frame
 from exposure.ui.loaders import book_figure
 from exposure.ui.risk_view import cached_risk
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.ui.widgets import about_the_data, chart, price_note, table, usd_column
+from exposure.ui.widgets import about_the_data, chart, money_column, price_note, table
 
 setup_page("Risk & uncertainty")
 ctx = sidebar()
 book = ctx.book
 ev = book.evaluation
+shown = book.display
 names = {c.id: c.name for c in ctx.catalog.channels}
 titles = {s: ctx.label(s) for s in ev.scenarios.ids}
 months = sorted({int(m) for m in ev.scenarios.horizons}) or [12]
@@ -44,19 +45,20 @@ for col, label, loss, term in (
     (k[3], "Expected shortfall 99%", risk.es_99, "ES"),
 ):
     with col, st.container(border=True):
-        st.metric(label, money(-loss), delta=f"{pct(-loss / total)} of the book"
+        st.metric(label, shown.money(-loss), delta=f"{pct(-loss / total)} of the book"
                   if total > 0 else None, delta_color="off",
                   help=tip(term, extra=f"Over the scenarios' horizons ({horizon}). Losses are "
-                                       "negative, as everywhere in the app."))
+                                       f"negative, as everywhere in the app. In {shown.note}."))
 st.caption(f"Losses negative; horizon: the scenarios' own ({horizon})"
            f"{'; look-through on' if ctx.lookthrough_on else ''}. "
-           f"{risk.draws:,} draws, seed {risk.seed}; mean change {money(risk.mean_usd)}; "
-           f"median {money(risk.percentiles['p50'])}."
+           f"{risk.draws:,} draws, seed {risk.seed}; mean change {shown.money(risk.mean_usd)}; "
+           f"median {shown.money(risk.percentiles['p50'])}."
            + (" Probabilities summed above 1 and were normalised." if risk.probabilities_normalised else ""))
 
 with st.container(border=True):
     chart(book_figure(book, "risk_hist", draws, seed, build=lambda: (
-        charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99, risk.es_99))),
+        charts_risk.pnl_histogram(risk.pnl, risk.var_95, risk.es_95, risk.var_99, risk.es_99,
+                                  display=shown))),
         key="risk_hist")
 
 left, right = st.columns(2)
@@ -68,7 +70,8 @@ with left, st.container(border=True):
     frame = risk.tornado[risk.tornado["scenario"] == scen]
     chart(book_figure(book, "risk_tornado", draws, seed, scen, titles[scen],
                       build=lambda: charts_risk.tornado_chart(
-                          frame, names, title=f"What drives the spread: {titles[scen]}")),
+                          frame, names, title=f"What drives the spread: {titles[scen]}",
+                          display=shown)),
           key="risk_tornado")
 with right, st.container(border=True):
     st.markdown("**Contribution to expected shortfall (95%)**", help=tip("ES contribution"))
@@ -79,7 +82,7 @@ with right, st.container(border=True):
                                                         strict=True)],
         "Share of ES": contrib["share_of_es"].to_numpy()})
     table(shown, {
-        "ES contribution": usd_column(help=tip("ES contribution"), width=110),
+        "ES contribution": money_column(help=tip("ES contribution"), width=110),
         "Holding": st.column_config.TextColumn(width=210),
         "Share of ES": st.column_config.ProgressColumn(format="percent", min_value=0.0,
                                                       max_value=1.0, width=95)},
@@ -92,14 +95,14 @@ with st.expander("Percentiles and scenario draws"):
         "Percentile": [ordinal(int(str(p)[1:])) if str(p)[1:].isdigit() else str(p)
                        for p in risk.percentiles],
         "Portfolio change": list(risk.percentiles.values())})
-    table(percentiles, {"Portfolio change": usd_column()}, key="risk_percentiles")
+    table(percentiles, {"Portfolio change": money_column()}, key="risk_percentiles")
     counts = pd.DataFrame({
         "Scenario": [titles.get(s, s) for s in risk.scenario_counts],
         "Draws": list(risk.scenario_counts.values()),
         "Mean change when it happens": [risk.scenario_means.get(s, float("nan"))
                                         for s in risk.scenario_counts]})
     table(counts, {"Draws": st.column_config.NumberColumn(format="localized"),
-                   "Mean change when it happens": usd_column()}, key="risk_scenario_draws")
+                   "Mean change when it happens": money_column()}, key="risk_scenario_draws")
 
 about_the_data([price_note(ctx.price_status),
                 f"Simulation: {risk.draws:,} draws, seed {risk.seed}, over the {len(ev.scenarios)} "

@@ -5,7 +5,6 @@ import streamlit as st
 
 from exposure.charts import review as charts_review
 from exposure.errors import ExposureError
-from exposure.formatting import money
 from exposure.glossary import tip
 from exposure.review.diff import diff_snapshots
 from exposure.review.store import impact_trend, list_snapshots, take_snapshot
@@ -19,6 +18,8 @@ from exposure.workspace import home_dir
 setup_page("Weekly review")
 ctx = sidebar()
 home = home_dir()
+shown = ctx.book.display
+money = shown.money  # snapshots are kept in USD; shown in the book's currency at one rate
 
 def _about() -> None:
     about_the_data([price_note(ctx.price_status),
@@ -30,7 +31,10 @@ def _about() -> None:
 
 st.title("Weekly review")
 st.caption("Take a snapshot of the portfolio in use (holdings, prices, scenario set and "
-           "results), compare it with an earlier one, and download the report.")
+           "results), compare it with an earlier one, and download the report."
+           + ("" if shown.is_usd and not shown.fell_back else
+              f" Snapshots are kept in USD; amounts here are in {shown.note}, one rate for "
+              "every snapshot, so changes carry no currency effect."))
 
 with st.container(border=True):
     st.subheader("Take a snapshot", help=tip("Snapshot"))
@@ -113,14 +117,16 @@ else:
 
     left, right = st.columns(2)
     with left, st.container(border=True):
-        chart(charts_review.value_bridge_waterfall(diff.bridge), key="review_bridge")
+        chart(charts_review.value_bridge_waterfall(diff.bridge, display=shown),
+              key="review_bridge")
     with right, st.container(border=True):
         scen_ids = list(current.scenarios)
         scen_labels = {**previous.scenario_labels(), **current.scenario_labels()}
         scen = st.selectbox("Scenario", scen_ids, format_func=lambda i: scen_labels.get(i, i),
                             index=scen_ids.index(ctx.scenario_id) if ctx.scenario_id in scen_ids else 0,
                             key="review_scenario")
-        chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen)),
+        chart(charts_review.exposure_change_bar(diff.exposures, scen, scen_labels.get(scen, scen),
+                                                display=shown),
               key="review_exposure_change")
 
     with st.container(border=True):
@@ -156,7 +162,8 @@ else:
 
 with st.container(border=True):
     trend = impact_trend(home)
-    chart(charts_review.impact_trend(trend, {s: ctx.label(s) for s in ctx.catalog.scenarios}),
+    chart(charts_review.impact_trend(trend, {s: ctx.label(s) for s in ctx.catalog.scenarios},
+                                     display=shown),
           key="review_trend")
 
 with st.container(border=True):
@@ -165,7 +172,7 @@ with st.container(border=True):
                "(cells that a spreadsheet would run as formulas are neutralised).")
     d1, d2, d3 = st.columns(3)
     stamp = f"{current.info.week}-{current.id}"
-    d1.download_button("HTML report", view.report_download(current, ctx.catalog, diff),
+    d1.download_button("HTML report", view.report_download(current, ctx.catalog, diff, shown),
                        file_name=f"weekly-review-{stamp}.html", mime="text/html",
                        icon=":material/description:", key="review_dl_report", on_click="ignore")
     d2.download_button("All tables (CSV, zip)", view.csv_download(current, ctx.catalog, diff),

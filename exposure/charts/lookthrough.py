@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exposure.charts.style import apply_layout
-from exposure.formatting import money
+from exposure.display import USD, DisplayMoney
 
 KIND_COLORS: dict[str, str] = {
     "fund": "rgba(127,140,141,0.45)",
@@ -23,8 +23,10 @@ KIND_LABELS = {"fund": "held through a fund", "equity": "stake held by a listed 
                "contract": "compute contract (dependence, not ownership)"}
 
 
-def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int = 40) -> go.Figure:
-    """Holdings (left) to the entities they hold or depend on (right), width = USD.
+def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int = 40,
+                    display: DisplayMoney = USD) -> go.Figure:
+    """Holdings (left) to the entities they hold or depend on (right), width = amount (the
+    flows in USD, shown in ``display``'s currency).
 
     ``flows`` columns: ``source`` (holding), ``target`` (entity), ``kind``
     (fund / equity / contract), ``usd``; ``names`` maps those ids to the names shown. An id
@@ -46,13 +48,13 @@ def exposure_sankey(flows: pd.DataFrame, names: Mapping[str, str], *, top: int =
         arrangement="snap",
         node=dict(label=labels, pad=NODE_PAD, thickness=14,
                   color=[HOLDING_COLOR if n in holders else ENTITY_COLOR for n in nodes],
-                  hovertemplate="%{label}<br>%{value:$,.0f}<extra></extra>"),
+                  hovertemplate=f"%{{label}}<br>{display.hover('value')}<extra></extra>"),
         link=dict(
             source=[index[s] for s in f["source"]],
             target=[index[t] for t in f["target"]],
-            value=f["abs_usd"].tolist(),
+            value=display.amount(f["abs_usd"]).tolist(),
             color=[KIND_COLORS.get(k, "rgba(150,150,150,0.4)") for k in f["kind"]],
-            customdata=[f"{KIND_LABELS.get(k, k)}: {money(v)}"
+            customdata=[f"{KIND_LABELS.get(k, k)}: {display.money(v)}"
                         for k, v in zip(f["kind"], f["usd"], strict=True)],
             hovertemplate="%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
         ),

@@ -27,6 +27,7 @@ from exposure.charts.style import (
     symmetric_bound,
     unique_labels,
 )
+from exposure.display import USD, DisplayMoney
 from exposure.formatting import money
 
 
@@ -37,8 +38,10 @@ def impact_heatmap(
     max_rows: int = 40,
     compact: bool = False,
     width: int | None = None,
+    display: DisplayMoney = USD,
 ) -> go.Figure:
-    """Holdings x scenarios heatmap of value change (%), hover with the USD impact.
+    """Holdings x scenarios heatmap of value change (%), hover with the impact (in
+    ``display``'s currency; the frame is in USD).
 
     ``frame`` has one row per symbol x scenario (``symbol_frame``). Rows are the ``max_rows``
     holdings with the largest value, largest first; the title says how many more there are.
@@ -56,7 +59,7 @@ def impact_heatmap(
     z = pct.to_numpy(dtype=float) * 100
     bound = symmetric_bound(z)
     text = np.vectorize(lambda v: f"{v:+.1f}%")(z) if z.size else z
-    custom = np.vectorize(money)(usd_t.to_numpy(dtype=float)) if z.size else z
+    custom = np.vectorize(display.money)(usd_t.to_numpy(dtype=float)) if z.size else z
     labels = unique_labels([scenario_labels.get(s, s) for s in scen])
     names = (f.groupby("symbol", sort=False)["name"].first() if "name" in f.columns
              else pd.Series(dtype=str))
@@ -100,8 +103,9 @@ def _segment_node(layer: str, segment: str, segments: list[str]) -> bool:
 
 
 def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str, *,
-                     max_holdings: int = 300) -> go.Figure:
-    """Treemap: layer -> segment -> holding, sized by value, coloured by value change (%).
+                     max_holdings: int = 300, display: DisplayMoney = USD) -> go.Figure:
+    """Treemap: layer -> segment -> holding, sized by value, coloured by value change (%);
+    hover amounts in ``display``'s currency.
 
     ``frame`` has one row per symbol x scenario. Beyond ``max_holdings`` holdings the smallest
     of each segment are one "N more" tile, so a 5,000-holding book stays a light figure.
@@ -117,7 +121,7 @@ def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str,
         parents.append(parent)
         values.append(value)
         colors.append(impact / value * 100 if value else 0.0)
-        hover.append(f"{text}<br>value {money(value)}<br>impact {money(impact)}")
+        hover.append(f"{text}<br>value {display.money(value)}<br>impact {display.money(impact)}")
 
     for layer, lf in f.groupby("layer", sort=True, observed=True):
         layer = str(layer)
@@ -155,27 +159,31 @@ def exposure_treemap(frame: pd.DataFrame, scenario_id: str, scenario_label: str,
 
 
 def scenario_bar(portfolio_frame: pd.DataFrame, selected: str | None = None, *,
-                 width: int | None = None) -> go.Figure:
-    """Horizontal bar of portfolio impact (USD) per scenario, labelled with the scenarios'
-    short labels (full titles on hover); the selected one outlined."""
+                 width: int | None = None, display: DisplayMoney = USD) -> go.Figure:
+    """Horizontal bar of portfolio impact per scenario (the frame in USD, drawn in
+    ``display``'s currency), labelled with the scenarios' short labels (full titles on
+    hover); the selected one outlined."""
     f = portfolio_frame.sort_values("impact_usd")
+    shown_impact = display.amount(f["impact_usd"].to_numpy(dtype=float))
     names = f["label"] if "label" in f.columns else f["title"]
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     widths = [3 if s == selected else 0 for s in f["scenario"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_usd"], y=unique_labels([str(t) for t in names]), orientation="h",
+        x=shown_impact, y=unique_labels([str(t) for t in names]), orientation="h",
         marker=dict(color=colors, line=dict(color=INK, width=widths)),
-        text=[money(v) for v in f["impact_usd"]], textposition="outside",
+        text=[display.money(v) for v in f["impact_usd"]], textposition="outside",
         customdata=np.stack([f["probability"] * 100, f["title"], f["impact_pct"] * 100], axis=1),
         hovertemplate="%{customdata[1]}<br>impact %{text} (%{customdata[2]:+.2f}% of the book)"
                       "<br>probability %{customdata[0]:.0f}%<extra></extra>",
     ))
     fig.update_traces(cliponaxis=False)
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
-    lo, hi = float(min(f["impact_usd"].min(), 0.0)), float(max(f["impact_usd"].max(), 0.0))
+    lo = float(min(shown_impact.min(), 0.0)) if len(f) else 0.0
+    hi = float(max(shown_impact.max(), 0.0)) if len(f) else 0.0
     pad = 0.6 * (hi - lo or 1.0)  # room for the outside labels at both ends
     shown = [lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)]
-    money_axis(fig, shown, axis="x", title="portfolio impact (USD)", range=shown)
+    money_axis(fig, shown, axis="x", title=display.label("portfolio impact"), range=shown,
+               currency=display.currency)
     fig.update_yaxes(type="category")
     return apply_layout(fig, "Portfolio impact per scenario", height=max(300, 42 * len(f) + 110),
                         width=width)
@@ -188,22 +196,24 @@ def channel_waterfall(
     floor_usd: float = 0.0,
     lookthrough_usd: float | None = None,
     title: str = "Impact by channel",
+    display: DisplayMoney = USD,
 ) -> go.Figure:
     """Waterfall of one holding's impact: one bar per channel (+ floor, + look-through), then
-    the total. ``contributions`` is indexed by channel id (USD)."""
-    items = [(channel_names.get(str(c), str(c)), float(v)) for c, v in contributions.items()
-             if abs(float(v)) > 1e-9]
+    the total. ``contributions`` is indexed by channel id (USD); drawn in ``display``'s
+    currency."""
+    items = [(channel_names.get(str(c), str(c)), float(display.amount(float(v))))
+             for c, v in contributions.items() if abs(float(v)) > 1e-9]
     if abs(floor_usd) > 1e-9:
-        items.append(("floor at -100%", float(floor_usd)))
+        items.append(("floor at -100%", float(display.amount(float(floor_usd)))))
     if lookthrough_usd is not None and abs(lookthrough_usd) > 1e-9:
-        items.append(("look-through", float(lookthrough_usd)))
+        items.append(("look-through", float(display.amount(float(lookthrough_usd)))))
     total = sum(v for _, v in items)
     fig = go.Figure(go.Waterfall(
         orientation="v",
         x=[n for n, _ in items] + ["Total"],
         y=[v for _, v in items] + [total],
         measure=["relative"] * len(items) + ["total"],
-        text=[money(v) for _, v in items] + [money(total)],
+        text=[money(v, display.currency) for _, v in items] + [money(total, display.currency)],
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
@@ -211,19 +221,23 @@ def channel_waterfall(
         connector=dict(line=dict(color=NEUTRAL, width=1)),
     ))
     levels = np.cumsum([v for _, v in items]) if items else np.zeros(1)
-    money_axis(fig, [*levels, total], axis="y", title="USD")
+    money_axis(fig, [*levels, total], axis="y", title=display.currency,
+               currency=display.currency)
     return apply_layout(fig, title, height=400)
 
 
-def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str]) -> go.Figure:
-    """One holding's value change under every scenario (``holding_frame`` rows of one symbol)."""
+def holding_scenarios_bar(rows: pd.DataFrame, scenario_titles: Mapping[str, str], *,
+                          display: DisplayMoney = USD) -> go.Figure:
+    """One holding's value change under every scenario (``holding_frame`` rows of one
+    symbol), each labelled with its impact in ``display``'s currency."""
     f = rows.assign(title=[scenario_titles.get(str(s), str(s)) for s in rows["scenario"]])
     f = f.sort_values("impact_usd")
     f = f.assign(label=unique_labels([str(t) for t in f["title"]]))
     colors = [LOSS if v < 0 else GAIN if v > 0 else NEUTRAL for v in f["impact_usd"]]
     fig = go.Figure(go.Bar(
         x=f["value_change"] * 100, y=f["label"], orientation="h", marker_color=colors,
-        text=[f"{p * 100:+.1f}% ({money(v)})" for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
+        text=[f"{p * 100:+.1f}% ({display.money(v)})"
+              for p, v in zip(f["value_change"], f["impact_usd"], strict=True)],
         textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)

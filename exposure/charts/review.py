@@ -23,20 +23,23 @@ from exposure.charts.style import (
     short,
     unique_labels,
 )
+from exposure.display import USD, DisplayMoney
 from exposure.formatting import money
 
 TREND_EXPECTED = "Probability-weighted"
 
 
-def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
+def value_bridge_waterfall(bridge: pd.DataFrame, *, display: DisplayMoney = USD) -> go.Figure:
     """Waterfall from the previous total to the current one: price moves, position changes,
-    added and removed holdings, cash (``SnapshotDiff.bridge``)."""
+    added and removed holdings, cash (``SnapshotDiff.bridge``, USD; drawn in ``display``'s
+    currency)."""
+    bridge = bridge.assign(amount_usd=display.amount(bridge["amount_usd"].astype(float)))
     fig = go.Figure(go.Waterfall(
         orientation="v",
         x=list(bridge["step"]),
         y=[float(v) for v in bridge["amount_usd"]],
         measure=list(bridge["measure"]),
-        text=[money(float(v)) for v in bridge["amount_usd"]],
+        text=[money(float(v), display.currency) for v in bridge["amount_usd"]],
         textposition="outside",
         decreasing=dict(marker=dict(color=LOSS)),
         increasing=dict(marker=dict(color=GAIN)),
@@ -47,7 +50,8 @@ def value_bridge_waterfall(bridge: pd.DataFrame) -> go.Figure:
     shown = _bridge_range(bridge)
     levels = _levels(bridge)
     money_axis(fig, shown if shown is not None else levels, axis="y",
-               title="portfolio value (USD)", range=shown, include_zero=False)
+               title=display.label("portfolio value"), range=shown, include_zero=False,
+               currency=display.currency)
     return apply_layout(fig, "Value bridge: price moves vs position changes", height=420)
 
 
@@ -74,9 +78,10 @@ def _bridge_range(bridge: pd.DataFrame) -> list[float] | None:
 
 
 def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_title: str,
-                        *, max_rows: int = 25) -> go.Figure:
-    """Horizontal bars: change in each holding's USD impact under one scenario, largest
-    moves first (``SnapshotDiff.exposures``; holdings with no change are left out)."""
+                        *, max_rows: int = 25, display: DisplayMoney = USD) -> go.Figure:
+    """Horizontal bars: change in each holding's impact under one scenario, largest moves
+    first (``SnapshotDiff.exposures``, USD; holdings with no change are left out), drawn in
+    ``display``'s currency."""
     f = exposures[(exposures["scenario"] == scenario_id)
                   & exposures["impact_change_usd"].notna()
                   & (exposures["impact_change_usd"].abs() > 0.005)]
@@ -84,60 +89,68 @@ def exposure_change_bar(exposures: pd.DataFrame, scenario_id: str, scenario_titl
     f = f.head(max_rows).iloc[::-1]
     colors = [LOSS if v < 0 else GAIN for v in f["impact_change_usd"]]
     fig = go.Figure(go.Bar(
-        x=f["impact_change_usd"], y=unique_labels([str(s) for s in f["symbol"]]), orientation="h",
-        marker_color=colors,
-        text=[money(float(v)) for v in f["impact_change_usd"]], textposition="auto",
-        customdata=[[money(float(o)), money(float(n))]
+        x=display.amount(f["impact_change_usd"]), y=unique_labels([str(s) for s in f["symbol"]]),
+        orientation="h", marker_color=colors,
+        text=[display.money(float(v)) for v in f["impact_change_usd"]], textposition="auto",
+        customdata=[[display.money(float(o)), display.money(float(n))]
                     for o, n in zip(f["old_impact_usd"], f["new_impact_usd"], strict=True)],
         hovertemplate="%{y}<br>impact %{customdata[0]} -> %{customdata[1]}"
                       "<br>change %{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line_width=1, line_color=NEUTRAL)
-    money_axis(fig, f["impact_change_usd"], axis="x", title="change in impact (USD)")
+    money_axis(fig, display.amount(f["impact_change_usd"]), axis="x",
+               title=display.label("change in impact"), currency=display.currency)
     return apply_layout(fig, f"Change in impact per holding: {scenario_title}",
                    height=max(300, 26 * len(f) + 130))
 
 
-def portfolio_change_bar(portfolio: pd.DataFrame) -> go.Figure:
+def portfolio_change_bar(portfolio: pd.DataFrame, *, display: DisplayMoney = USD) -> go.Figure:
     """Grouped bars: portfolio impact per scenario in the previous and current snapshot
-    (``SnapshotDiff.portfolio``; a ``label`` column, the scenarios' short labels, names the
-    bars when present, else the title shortened)."""
+    (``SnapshotDiff.portfolio``, USD, drawn in ``display``'s currency; a ``label`` column, the
+    scenarios' short labels, names the bars when present, else the title shortened)."""
     names = (portfolio["label"] if "label" in portfolio
              else [short(t) for t in portfolio["title"]])
     labels = unique_labels([str(n) for n in names])
     fig = go.Figure()
     for col, name, color in (("old_impact_usd", "Previous", NEUTRAL),
                              ("new_impact_usd", "Current", "#2E6FBA")):
-        fig.add_bar(name=name, y=labels, x=portfolio[col], orientation="h", marker_color=color,
-                    hovertemplate="%{y}<br>" + name + " %{x:$,.0f}<extra></extra>")
+        fig.add_bar(name=name, y=labels, x=display.amount(portfolio[col]), orientation="h",
+                    marker_color=color,
+                    hovertemplate="%{y}<br>" + name + f" {display.hover('x')}<extra></extra>")
     fig.update_layout(barmode="group")
-    money_axis(fig, portfolio[["old_impact_usd", "new_impact_usd"]].to_numpy(), axis="x",
-               title="portfolio impact (USD)")
+    money_axis(fig, display.amount(portfolio[["old_impact_usd", "new_impact_usd"]].to_numpy()),
+               axis="x", title=display.label("portfolio impact"), currency=display.currency)
     return legend_above(apply_layout(fig, "Portfolio impact per scenario: previous vs current",
                                      height=max(300, 48 * len(portfolio) + 130)))
 
 
-def impact_trend(trend: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+def impact_trend(trend: pd.DataFrame, labels: Mapping[str, str] | None = None, *,
+                 display: DisplayMoney = USD) -> go.Figure:
     """Lines of portfolio impact per scenario over every snapshot, plus the
-    probability-weighted expectation dashed (``review_store.impact_trend``). ``labels``: the
-    scenarios' short labels by id; a scenario without one is named by its whole title."""
+    probability-weighted expectation dashed (``review_store.impact_trend``, USD; drawn in
+    ``display``'s currency). ``labels``: the scenarios' short labels by id; a scenario without
+    one is named by its whole title."""
+    trend = trend.assign(impact_usd=display.amount(trend["impact_usd"].astype(float)),
+                         expected_impact_usd=display.amount(
+                             trend["expected_impact_usd"].astype(float)))
     fig = go.Figure()
     for scen, f in trend.groupby("scenario", sort=False):
         title = str(f["title"].iloc[-1])
         name = (labels or {}).get(str(scen)) or title
         fig.add_scatter(x=f["taken_at"], y=f["impact_usd"], mode="lines+markers",
                         name=name, customdata=f["week"],
-                        hovertemplate="%{customdata}<br>%{y:$,.0f}<extra>" + name + "</extra>",
+                        hovertemplate=f"%{{customdata}}<br>{display.hover('y')}<extra>"
+                                      + name + "</extra>",
                         legendgroup=str(scen))
     per_snapshot = trend.drop_duplicates("snapshot_id")
     if len(per_snapshot):
         fig.add_scatter(x=per_snapshot["taken_at"], y=per_snapshot["expected_impact_usd"],
                         mode="lines+markers", name=TREND_EXPECTED,
                         line=dict(color=INK, dash="dash", width=3),
-                        hovertemplate="%{y:$,.0f}<extra>" + TREND_EXPECTED + "</extra>")
+                        hovertemplate=f"{display.hover('y')}<extra>{TREND_EXPECTED}</extra>")
     fig.add_hline(y=0, line_width=1, line_color=NEUTRAL)
     money_axis(fig, [*trend["impact_usd"], *trend["expected_impact_usd"]], axis="y",
-               title="portfolio impact (USD)")
+               title=display.label("portfolio impact"), currency=display.currency)
     _date_axis(fig, trend["taken_at"])
     return legend_above(apply_layout(fig, "Portfolio impact per scenario over all snapshots",
                                      height=440))

@@ -97,10 +97,10 @@ def unique_labels(labels: list[str]) -> list[str]:
 
 
 def money_axis(fig: go.Figure, values: object, *, axis: str = "x", title: str | None = None,
-               include_zero: bool = True, **extra: object) -> go.Figure:
-    """Dollar ticks on one axis, written by :func:`exposure.formatting.money_tick`
-    (``-$100k``, ``$1.2M``), chosen to cover ``values`` (and zero, unless the axis is zoomed
-    away from it: ``include_zero=False``)."""
+               include_zero: bool = True, currency: str = "USD", **extra: object) -> go.Figure:
+    """Money ticks on one axis, written by :func:`exposure.formatting.money_tick` in
+    ``currency`` (``-$100k``, ``€1.2M``; ``values`` already in it), chosen to cover ``values``
+    (and zero, unless the axis is zoomed away from it: ``include_zero=False``)."""
     data = np.asarray(values, dtype=float).ravel()
     data = data[np.isfinite(data)]
     if not data.size:
@@ -109,7 +109,7 @@ def money_axis(fig: go.Figure, values: object, *, axis: str = "x", title: str | 
     if include_zero:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
     ticks = nice_ticks(lo, hi)
-    settings = dict(tickmode="array", tickvals=ticks, ticktext=[money_tick(t) for t in ticks],
+    settings = dict(tickmode="array", tickvals=ticks, ticktext=[money_tick(t, currency) for t in ticks],
                     **extra)
     if title is not None:
         settings["title"] = title

@@ -10,10 +10,13 @@ from typing import Any
 
 import pandas as pd
 
+from exposure.display import DisplayMoney
+from exposure.errors import ExposureError
 from exposure.evaluation.book import evaluate_book
 from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import tickers_to_quote
+from exposure.holdings.portfolio import check_currency
 from exposure.market.result import quotes_from_result, status_line
 from exposure.market.yahoo import price_chain
 from exposure.model.catalog import Catalog, load_catalog
@@ -84,17 +87,48 @@ def add_book_options(parser: argparse.ArgumentParser, *, lookthrough: bool = Tru
                              "reference)")
 
 
+def add_currency_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--currency CODE``: the currency amounts are shown in (``default`` says which)."""
+    parser.add_argument("--currency", metavar="CODE",
+                        help=f"show amounts in this currency (EUR, GBP, JPY ...; default: "
+                             f"{default}), converted from USD at a dated rate; a currency "
+                             "without a rate stays in USD and says so")
+
+
+def currency_code(args: argparse.Namespace) -> str | None:
+    """The ``--currency`` given (upper case), None when not given; a bad code is an error."""
+    raw = getattr(args, "currency", None)
+    if not raw:
+        return None
+    try:
+        return check_currency(raw)
+    except ValueError as exc:
+        raise ExposureError(f"--currency: {exc}") from None
+
+
+def currency_block(display: DisplayMoney) -> dict[str, Any]:
+    """The JSON ``currency`` block: what ``*_ccy`` amounts are in (``per_usd`` units per USD,
+    the rate's source and date; ``asked`` differs from ``code`` when it had no rate)."""
+    return {"code": display.currency, "per_usd": display.per_usd, "source": display.source,
+            "as_of": display.as_of, "asked": display.wanted, "note": display.note}
+
+
 def book_from_args(args: argparse.Namespace, *, second_order: bool = False
                    ) -> tuple[BookEvaluation, Catalog, str]:
     """Load the catalog and the book, price it and evaluate it as the options say.
 
     Returns ``(book, catalog, price status)``; a deprecated case name prints a note on stderr.
+    ``--currency`` (where a command has it) sets the book's base currency, so its rate comes
+    from the same price chain as the valuation (``book.display``).
     """
     case, note = normalise_case(getattr(args, "case", "central"))
     if note:
         print(f"note: {note}", file=sys.stderr)
     catalog = load_catalog(home=args.home)
     portfolio = load_portfolio(args.portfolio)
+    code = currency_code(args)
+    if code is not None:
+        portfolio.base_currency = code
     quotes, status = None, "reference prices (bundled, sourced closes) and statement values"
     if getattr(args, "prices", "reference") == "market":
         result = price_chain(args.home, catalog=catalog).latest(tickers_to_quote(portfolio))

@@ -27,8 +27,10 @@ import pandas as pd
 
 from exposure.commands.common import (
     add_book_options,
+    add_currency_option,
     add_home_option,
     book_from_args,
+    currency_code,
     print_json,
     print_table,
 )
@@ -153,6 +155,8 @@ def _add_report_parser(sub: argparse._SubParsersAction, name: str, alias: bool =
     r.add_argument("--against", type=int, metavar="ID",
                    help="earlier snapshot to compare with (default: the previous one)")
     r.add_argument("--csv-dir", metavar="DIR", help="also write the tables as CSV files here")
+    add_currency_option(r, "USD; converted at the bundled reference rate, the CSV files stay "
+                           "in USD")
     add_home_option(r)
     r.set_defaults(func=run_report)
 
@@ -167,7 +171,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
     info = take_snapshot(book, catalog, note=args.note, author=args.author, home=args.home,
                          now=clock, price_status=status)
     print(f"snapshot #{info.id} taken {info.taken_at.isoformat()} ({info.week}): "
-          f"{info.portfolio_name}, value {money(info.total_value_usd)}, "
+          f"{info.portfolio_name}, value {book.display.money(info.total_value_usd)}, "
           f"{info.holdings_count} holdings, {len(info.scenario_ids)} scenarios")
     if book.unvalued:
         print(f"unvalued (no price and no stated value): {', '.join(book.unvalued)}")
@@ -280,6 +284,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from exposure.display import display_money
+    from exposure.evaluation.book import reference_rates
     from exposure.model.catalog import load_catalog
     from exposure.review import ritual
     from exposure.review.diff import diff_snapshots
@@ -288,6 +294,7 @@ def run_report(args: argparse.Namespace) -> int:
     from exposure.review.tables import csv_files, export_tables, write_csv_files
 
     clock = cli_clock()
+    code = currency_code(args) or "USD"
     current_id = args.snapshot if args.snapshot is not None else latest_pair(args.home)[0].id
     current = load_snapshot(current_id, args.home)
     if args.against is not None:
@@ -299,11 +306,13 @@ def run_report(args: argparse.Namespace) -> int:
         previous = load_snapshot(before.id, args.home) if before is not None else None
     catalog = load_catalog(home=args.home)
     diff = diff_snapshots(previous, current, catalog.events.values()) if previous else None
+    shown = display_money(code, reference_rates(catalog))
     path = write_report(args.out, report_html(
         current, catalog, diff, generated_at=clock(), comments=ritual.comments(current.id, args.home),
-        signoffs=ritual.signoffs(current.id, args.home)))
+        signoffs=ritual.signoffs(current.id, args.home), display=shown))
     against = f" against #{previous.id}" if previous is not None else " (no previous snapshot)"
-    print(f"report for snapshot #{current.id}{against}: {path}")
+    in_ccy = "" if shown.is_usd and not shown.fell_back else f" (amounts in {shown.note})"
+    print(f"report for snapshot #{current.id}{against}: {path}{in_ccy}")
     if args.csv_dir:
         written = write_csv_files(args.csv_dir, csv_files(export_tables(current, catalog, diff)))
         print(f"{len(written)} CSV files in {args.csv_dir}")

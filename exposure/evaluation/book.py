@@ -17,6 +17,7 @@ import numpy as np
 
 from exposure.evaluation.result import BookEvaluation
 from exposure.holdings.market_value import (
+    FxRate,
     PriceQuote,
     cash_usd,
     fx_rates,
@@ -47,6 +48,11 @@ def reference_quotes(catalog: Catalog, tickers: Sequence[str] | None = None
         for ticker, p in catalog.reference_prices.items()
         if wanted is None or ticker in wanted
     }
+
+
+def reference_rates(catalog: Catalog) -> dict[str, FxRate]:
+    """The bundled, dated reference FX table as rates (USD per one unit; USD = 1)."""
+    return fx_rates({t: q for t, q in reference_quotes(catalog).items() if t.endswith("USD=X")})
 
 
 def evaluate_book(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from exposure.display import DisplayMoney, display_money
 from exposure.holdings.market_value import FxRate, newest_price_date, oldest_price_date, usd_to
 from exposure.holdings.portfolio import Portfolio
 from exposure.lookthrough.entities import links_frame, sankey_frame
@@ -95,6 +96,12 @@ class BookEvaluation:
         """Units of the base currency per USD (1 for USD, and 1 when there is no rate for the
         base currency: amounts then stay in USD)."""
         return usd_to(self.base_currency, self.rates) or 1.0
+
+    @property
+    def display(self) -> DisplayMoney:
+        """How amounts are shown: the base currency at the dated rate the valuation used, or
+        USD (saying so) when that currency has no rate. Frames stay in USD."""
+        return display_money(self.base_currency, self.rates)
 
     @property
     def unvalued(self) -> list[str]:

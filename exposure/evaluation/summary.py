@@ -9,8 +9,9 @@ from datetime import date
 
 import pandas as pd
 
+from exposure.display import USD, DisplayMoney
 from exposure.evaluation.result import BookEvaluation
-from exposure.formatting import money, pct
+from exposure.formatting import pct
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,13 @@ class Headline:
     expected_pct: float
     price_date: date | None
     total_value_usd: float
+    display: DisplayMoney = USD
+    """The currency the sentence writes amounts in (the figures above stay in USD)."""
 
     @property
     def text(self) -> str:
-        """One sentence (plain text, no Markdown)."""
+        """One sentence (plain text, no Markdown), amounts in :attr:`display`'s currency."""
+        money = self.display.money
         when = f" Prices as of {self.price_date:%d %b %Y}." if self.price_date else ""
         if self.total_value_usd <= 0:
             return "This book holds nothing with a value yet, so no scenario moves it." + when
@@ -51,13 +55,14 @@ class Headline:
 
 
 def headline_from(portfolio: pd.DataFrame, holdings: pd.DataFrame, total_value_usd: float,
-                  expected_usd: float, price_date: date | None, drivers: int = 3) -> Headline:
+                  expected_usd: float, price_date: date | None, drivers: int = 3,
+                  display: DisplayMoney = USD) -> Headline:
     """The :class:`Headline` from frames: ``portfolio`` (``scenario``, ``label``,
     ``impact_usd``, one row a scenario) and ``holdings`` (``symbol``, ``name``, ``scenario``,
     ``impact_usd``; several rows of a symbol are summed)."""
     total = total_value_usd
     if portfolio.empty:
-        return Headline(None, "", 0.0, 0.0, (), 0.0, 0.0, price_date, total)
+        return Headline(None, "", 0.0, 0.0, (), 0.0, 0.0, price_date, total, display)
     worst = portfolio.loc[portfolio["impact_usd"].idxmin()]
     sid = str(worst["scenario"])
     rows = holdings[holdings["scenario"].astype(str) == sid]
@@ -71,7 +76,7 @@ def headline_from(portfolio: pd.DataFrame, holdings: pd.DataFrame, total_value_u
         scenario_id=sid, label=str(worst["label"]), impact_usd=impact,
         impact_pct=impact / total if total > 0 else 0.0, drivers=top, expected_usd=expected_usd,
         expected_pct=expected_usd / total if total > 0 else 0.0, price_date=price_date,
-        total_value_usd=total,
+        total_value_usd=total, display=display,
     )
 
 
@@ -81,4 +86,4 @@ def headline(book: BookEvaluation, drivers: int = 3) -> Headline:
     ev = book.evaluation
     return book.memo(("headline", drivers), lambda: headline_from(
         ev.portfolio_frame(), ev.holding_frame(), ev.total_value_usd, ev.expected_impact_usd,
-        book.price_date, drivers))
+        book.price_date, drivers, book.display))

@@ -21,8 +21,8 @@ import plotly.io as pio
 
 from exposure.charts import overview as charts
 from exposure.charts import review as charts_review
+from exposure.display import USD, DisplayMoney
 from exposure.errors import WorkspaceError
-from exposure.formatting import money
 from exposure.model.catalog import Catalog
 from exposure.review.diff import SnapshotDiff
 from exposure.review.snapshot import Snapshot, as_utc
@@ -83,7 +83,22 @@ def _is_missing(value: Any) -> bool:
 
 
 def fmt_usd(value: Any) -> str:
-    return "" if _is_missing(value) else money(float(value))
+    """A USD amount written in USD (the report's default currency)."""
+    return fmt_money(USD)(value)
+
+
+def fmt_money(display: DisplayMoney) -> Formatter:
+    """A formatter of USD amounts in ``display``'s currency (blank when missing)."""
+    return lambda value: "" if _is_missing(value) else display.money(float(value))
+
+
+def currency_line(display: DisplayMoney) -> str:
+    """The one statement of the report's currency and its dated rate (HTML)."""
+    text = f"Amounts in {display.note}."
+    if not display.is_usd:
+        text += (" Snapshots are kept in USD and every one is converted at this one rate, so "
+                 "changes between them carry no currency effect.")
+    return f'<p class="meta currency">{_esc(text)}</p>'
 
 
 def fmt_pct(value: Any) -> str:
@@ -140,19 +155,19 @@ def _kpi(label: str, value: str, delta: str = "", sign: float = 0.0) -> str:
             f'<div class="value">{_esc(value)}</div>{d}</div>')
 
 
-def _kpis(current: Snapshot, diff: SnapshotDiff | None) -> str:
+def _kpis(current: Snapshot, diff: SnapshotDiff | None, fmt_amount: Formatter = fmt_usd) -> str:
     info = current.info
     port = current.portfolio
     worst = port.loc[port["impact_usd"].idxmin()] if len(port) else None
     s = diff.summary if diff else None
     cells = [
-        _kpi("Portfolio value", fmt_usd(info.total_value_usd),
-             f"{fmt_usd(s.value_change_usd)} since previous" if s else "",
+        _kpi("Portfolio value", fmt_amount(info.total_value_usd),
+             f"{fmt_amount(s.value_change_usd)} since previous" if s else "",
              s.value_change_usd if s else 0.0),
-        _kpi("Probability-weighted impact", fmt_usd(info.expected_impact_usd),
-             f"{fmt_usd(s.expected_impact_change_usd)} since previous" if s else "",
+        _kpi("Probability-weighted impact", fmt_amount(info.expected_impact_usd),
+             f"{fmt_amount(s.expected_impact_change_usd)} since previous" if s else "",
              s.expected_impact_change_usd if s else 0.0),
-        _kpi("Worst scenario", fmt_usd(worst["impact_usd"]) if worst is not None else "n/a",
+        _kpi("Worst scenario", fmt_amount(worst["impact_usd"]) if worst is not None else "n/a",
              str(worst["title"]) if worst is not None else ""),
         _kpi("Holdings", f"{info.holdings_count}",
              (f"+{s.holdings_added} added, -{s.holdings_removed} removed, "
@@ -161,30 +176,33 @@ def _kpis(current: Snapshot, diff: SnapshotDiff | None) -> str:
     return f'<div class="kpis">{"".join(cells)}</div>'
 
 
-def _changes(diff: SnapshotDiff, figure: _Figures, labels: dict[str, str]) -> str:
+def _changes(diff: SnapshotDiff, figure: _Figures, labels: dict[str, str],
+             display: DisplayMoney = USD) -> str:
     """What changed since the previous snapshot; ``labels``: the current scenarios' short
     labels (a scenario only the previous snapshot had is named by its title)."""
+    fmt_amount = fmt_money(display)
     s = diff.summary
     parts = [
         "<h2>Changes since the previous review</h2>",
         f'<p class="meta">From {_esc(diff.old.label)} to {_esc(diff.new.label)} '
-        f"({s.days:.1f} days). Value {fmt_usd(s.old_total_value_usd)} &rarr; "
-        f"{fmt_usd(s.new_total_value_usd)}: price moves {_esc(fmt_usd(s.price_effect_usd))}, "
-        f"position changes {_esc(fmt_usd(s.position_effect_usd))}, added "
-        f"{_esc(fmt_usd(s.added_usd))}, removed {_esc(fmt_usd(s.removed_usd))}, cash "
-        f"{_esc(fmt_usd(s.cash_change_usd))}.</p>",
-        figure(charts_review.value_bridge_waterfall(diff.bridge)),
+        f"({s.days:.1f} days). Value {fmt_amount(s.old_total_value_usd)} &rarr; "
+        f"{fmt_amount(s.new_total_value_usd)}: price moves {_esc(fmt_amount(s.price_effect_usd))}, "
+        f"position changes {_esc(fmt_amount(s.position_effect_usd))}, added "
+        f"{_esc(fmt_amount(s.added_usd))}, removed {_esc(fmt_amount(s.removed_usd))}, cash "
+        f"{_esc(fmt_amount(s.cash_change_usd))}.</p>",
+        figure(charts_review.value_bridge_waterfall(diff.bridge, display=display)),
         figure(charts_review.portfolio_change_bar(diff.portfolio.assign(
             label=[labels.get(sid) or title for sid, title in
-                   zip(diff.portfolio["scenario"], diff.portfolio["title"], strict=True)]))),
+                   zip(diff.portfolio["scenario"], diff.portfolio["title"], strict=True)]),
+            display=display)),
         "<h2>Holdings changes</h2>",
         '<div class="card">' + html_table(
             diff.holdings[diff.holdings["value_change_usd"].abs() > 0.005],
             [("symbol", "Symbol", None), ("name", "Name", None), ("status", "Status", None),
              ("old_quantity", "Qty before", fmt_num), ("new_quantity", "Qty now", fmt_num),
-             ("old_value_usd", "Value before", fmt_usd), ("new_value_usd", "Value now", fmt_usd),
-             ("price_effect_usd", "Price effect", fmt_usd),
-             ("position_effect_usd", "Position effect", fmt_usd)],
+             ("old_value_usd", "Value before", fmt_amount), ("new_value_usd", "Value now", fmt_amount),
+             ("price_effect_usd", "Price effect", fmt_amount),
+             ("position_effect_usd", "Position effect", fmt_amount)],
             empty="No holding changed value.") + "</div>",
         "<h2>Exposure changes (largest first)</h2>",
         '<div class="card">' + html_table(
@@ -192,9 +210,9 @@ def _changes(diff: SnapshotDiff, figure: _Figures, labels: dict[str, str]) -> st
             [("symbol", "Symbol", None), ("title", "Scenario", None),
              ("old_value_change", "Value change before", fmt_pct),
              ("new_value_change", "Value change now", fmt_pct),
-             ("old_impact_usd", "Impact before", fmt_usd),
-             ("new_impact_usd", "Impact now", fmt_usd),
-             ("impact_change_usd", "Change", fmt_usd)],
+             ("old_impact_usd", "Impact before", fmt_amount),
+             ("new_impact_usd", "Impact now", fmt_amount),
+             ("impact_change_usd", "Change", fmt_amount)],
             empty="No exposure changed.") + "</div>",
         "<h2>Scenario set changes</h2>",
         '<div class="card">' + html_table(
@@ -245,10 +263,12 @@ def _trust_line(catalog: Catalog) -> str:
 
 def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None = None,
                 *, generated_at: datetime | None = None, comments: Sequence[Comment] = (),
-                signoffs: Sequence[SignOff] = ()) -> str:
+                signoffs: Sequence[SignOff] = (), display: DisplayMoney = USD) -> str:
     """The whole report as one HTML document (no external resources); with the review's
-    sign-offs and comments when given."""
+    sign-offs and comments when given. Amounts in ``display``'s currency (the snapshots are
+    in USD), said once under the title with the dated rate."""
     info = current.info
+    fmt_amount = fmt_money(display)
     figure = _Figures()
     labels = current.scenario_labels()
     generated = as_utc(generated_at or datetime.now(UTC))
@@ -259,14 +279,15 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         f"<h1>Weekly review: {_esc(info.portfolio_name)}</h1>",
         f'<p class="meta">Snapshot {_esc(info.label)}{_esc(by)} · {_esc(info.case)} case · '
         f"{_esc(info.price_status or 'prices as recorded in the snapshot')}</p>",
+        currency_line(display),
         note,
-        f'<p class="answer">{_esc(snapshot_headline(current).text)}</p>',
+        f'<p class="answer">{_esc(snapshot_headline(current, display).text)}</p>',
         _trust_line(catalog),
-        _kpis(current, diff),
+        _kpis(current, diff, fmt_amount),
         _ritual(current, comments, signoffs),
     ]
     if diff is not None:
-        body.append(_changes(diff, figure, labels))
+        body.append(_changes(diff, figure, labels, display))
     else:
         body.append('<p class="muted">This is the first snapshot: there is no previous review '
                     "to compare with yet.</p>")
@@ -275,21 +296,22 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
         '<div class="card">' + html_table(
             scenario_impacts(current),
             [("label", "Scenario", None), ("probability", "Probability", fmt_pct),
-             ("impact_usd", "Impact", fmt_usd), ("impact_pct", "Share of the book", fmt_pct),
+             ("impact_usd", "Impact", fmt_amount), ("impact_pct", "Share of the book", fmt_pct),
              ("title", "In full", None)]) + "</div>",
         figure(charts.scenario_bar(current.portfolio.assign(
             label=[labels.get(s, s) for s in current.portfolio["scenario"]]),
-            width=REPORT_WIDTH)),
+            width=REPORT_WIDTH, display=display)),
         "<h2>Exposure by holding and scenario</h2>",
-        figure(charts.impact_heatmap(current.symbol_frame(), labels, width=REPORT_WIDTH)),
+        figure(charts.impact_heatmap(current.symbol_frame(), labels, width=REPORT_WIDTH,
+                                     display=display)),
         "<h2>Top exposures (probability-weighted)</h2>",
         '<div class="card">' + html_table(
             top_exposures(current),
             [("symbol", "Symbol", None), ("name", "Name", None), ("layer", "Layer", None),
-             ("market_value_usd", "Value", fmt_usd),
-             ("expected_impact_usd", "Expected impact", fmt_usd),
+             ("market_value_usd", "Value", fmt_amount),
+             ("expected_impact_usd", "Expected impact", fmt_amount),
              ("worst_scenario", "Worst scenario", None),
-             ("worst_impact_usd", "Worst impact", fmt_usd),
+             ("worst_impact_usd", "Worst impact", fmt_amount),
              ("worst_value_change", "Worst value change", fmt_pct)]) + "</div>",
         "<h2>Scenario definitions</h2>",
         '<div class="card">' + html_table(
@@ -305,7 +327,7 @@ def report_html(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None =
             [("symbol", "Symbol", None), ("display_name", "Name", None),
              ("quantity", "Quantity", fmt_num), ("price", "Price", fmt_num),
              ("price_source", "Price source", None), ("price_as_of", "As of", None),
-             ("market_value_usd", "Value", fmt_usd)]) + "</div>",
+             ("market_value_usd", "Value", fmt_amount)]) + "</div>",
         "<h3>Profiles and reference prices behind the numbers</h3>",
         '<div class="card">' + html_table(
             provenance_for(current, catalog),

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from exposure.display import USD, DisplayMoney
 from exposure.evaluation.summary import Headline, headline_from
 from exposure.exports import neutralise_frame
 from exposure.model.catalog import Catalog
@@ -182,11 +183,13 @@ def scenario_impacts(snapshot: Snapshot) -> pd.DataFrame:
         .sort_values("impact_usd", kind="stable").reset_index(drop=True)
 
 
-def snapshot_headline(snapshot: Snapshot) -> Headline:
-    """The answer-first sentence of a snapshot (as the Overview says it for an evaluation)."""
+def snapshot_headline(snapshot: Snapshot, display: DisplayMoney = USD) -> Headline:
+    """The answer-first sentence of a snapshot (as the Overview says it for an evaluation),
+    amounts in ``display``'s currency."""
     info = snapshot.info
     labels = snapshot.scenario_labels()
     port = snapshot.portfolio.assign(label=[labels.get(s, s) for s in snapshot.portfolio["scenario"]])
     days = [d for d in snapshot.holdings["price_as_of"] if isinstance(d, date)]
     return headline_from(port, snapshot.holding_frame(), info.total_value_usd,
-                         info.expected_impact_usd, max(days) if days else None)
+                         info.expected_impact_usd, max(days) if days else None,
+                         display=display)

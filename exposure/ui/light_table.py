@@ -18,13 +18,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exposure.ui.widgets import table
+from exposure.ui.widgets import current_display, table
 
 Formatter = Callable[[Any], str]
 
 
 def dollars(value: float) -> str:
-    """Whole dollars with separators, sign first: ``-$12,345``."""
+    """Whole dollars with separators, sign first: ``-$12,345`` (in a light table, an amount
+    in USD shown in the display currency: ``-€10,567``)."""
     if value != value:  # NaN
         return ""
     return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
@@ -51,8 +52,10 @@ def light_table(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = N
                 rows: int = 10) -> None:
     """The first ``rows`` rows of ``frame`` as a Markdown table, numbers written by
     ``formats`` (column -> function) and right-aligned, other cells as they print."""
-    st.markdown(markdown_table(text_frame(frame.head(rows), formats),
-                               right=[c for c in frame.columns if c in (formats or {})]))
+    display = current_display()  # amounts (written by dollars) in the display currency
+    shown = {c: display.whole if f is dollars else f for c, f in (formats or {}).items()}
+    st.markdown(markdown_table(text_frame(frame.head(rows), shown),
+                               right=[c for c in frame.columns if c in shown]))
 
 
 def markdown_table(cells: pd.DataFrame, right: list[str] | None = None) -> str:

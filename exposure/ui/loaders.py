@@ -158,7 +158,9 @@ def book_figure(book: BookEvaluation, name: str, *params: Hashable,
     session: ``build()`` runs only the first time for (evaluation, ``name``, ``params``).
 
     ``params`` must name everything the figure depends on besides the evaluation (the
-    scenario shown, labels, phone layout, ...). The figure is shared, so nothing may change it
+    scenario shown, labels, phone layout, ...). The display currency needs no parameter:
+    it is the book's base currency at its rate, both in the evaluation's key
+    (:func:`portfolio_key`, :func:`quotes_key`). The figure is shared, so nothing may change it
     after it is built; ``st.plotly_chart`` only reads it.
     """
     key = getattr(book, "cache_key", None)

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from exposure.charts import lookthrough as charts_lookthrough
-from exposure.formatting import money
 from exposure.glossary import tip
 from exposure.labels import entity_name, segment_name
 from exposure.model.catalog import Catalog
@@ -73,6 +72,7 @@ def sankey_names(catalog: Catalog, flows: pd.DataFrame) -> dict[str, str]:
 def effective_exposure_section(ctx: PageContext) -> None:
     """Coverage, the holdings -> labs/startups Sankey and the entities table."""
     lt = ctx.book
+    shown = lt.display
     j = lt.evaluation.scenario_index(ctx.scenario_id)
     with st.container(border=True):
         st.subheader("Effective exposure (look-through)", help=tip("Look-through"))
@@ -90,14 +90,15 @@ def effective_exposure_section(ctx: PageContext) -> None:
         top_entity = lt.entities.iloc[0] if len(lt.entities) else None
         if top_entity is not None:
             c2.metric("Largest indirect exposure", str(top_entity["name"]),
-                      delta=f"{money(float(top_entity['indirect_usd']))} indirect", delta_color="off",
+                      delta=f"{shown.money(float(top_entity['indirect_usd']))} indirect",
+                      delta_color="off",
                       help=tip("Indirect exposure"))
-        c3.metric("Look-through impact", money(float(lt.lookthrough_usd[:, j].sum()))
+        c3.metric("Look-through impact", shown.money(float(lt.lookthrough_usd[:, j].sum()))
                   if lt.lookthrough_on else "switched off",
                   help=tip("Look-through", extra=f"What it adds under {ctx.title(ctx.scenario_id)}."))
         flows = lt.sankey_frame()
         chart(book_figure(lt, "sankey", build=lambda: charts_lookthrough.exposure_sankey(
-            flows, sankey_names(ctx.catalog, flows))), key="sankey")
+            flows, sankey_names(ctx.catalog, flows), display=shown)), key="sankey")
         entities = entities_table(lt.entities)
         if len(entities):
             light_table(entities, ENTITY_FORMATS, rows=TOP_ROWS)

@@ -15,7 +15,10 @@ import re
 import pandas as pd
 import streamlit as st
 
+from exposure.display import rated_currencies
 from exposure.errors import ExposureError, PortfolioError
+from exposure.evaluation.book import reference_rates
+from exposure.evaluation.result import BookEvaluation
 from exposure.exports import to_safe_csv
 from exposure.glossary import tip
 from exposure.holdings.importers import ImportResult
@@ -33,12 +36,13 @@ from exposure.model.catalog import Catalog
 from exposure.model.schema import SEGMENTS
 from exposure.ui.auth import current_user
 from exposure.ui.loaders import get_sample_portfolio
-from exposure.ui.sidebar import set_portfolio
+from exposure.ui.sidebar import current_portfolio, set_portfolio
 from exposure.workspace import slugify
 
 DRAFT = "pf_draft"
 VERSION = "pf_ver"
 REPORT = "pf_report"
+REPORT_IN = "pf_report_in"
 FLASH = "pf_flash"
 MAX_CLASSIFY = 60
 KINDS = ["listed", "private", "fund"]
@@ -119,6 +123,37 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(plain(message), icon=":material/check_circle:")
+
+
+def report_in_section(book: BookEvaluation, catalog: Catalog) -> None:
+    """"Report in": the currency every page shows amounts in, i.e. the base currency of the
+    portfolio in use (and of the draft, so a save keeps it as ``base_currency:``). Offered:
+    USD and every currency with a dated rate (the bundled reference table, or the quotes in
+    use); the book's own base currency even without one (then amounts stay in USD)."""
+    in_use = book.portfolio.base_currency
+    reference = reference_rates(catalog)
+    rated = rated_currencies(reference, book.rates)
+    choices = rated_currencies(reference, book.rates, also=[in_use])
+    st.session_state[REPORT_IN] = in_use  # follows the book in use (loads, the sample)
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    c1.selectbox("Report in", choices, key=REPORT_IN, on_change=_report_in_changed,
+                 format_func=lambda c: c if c in rated else f"{c} (no rate: USD shown)",
+                 help="The currency every page, chart, table and the report show amounts in, "
+                      "converted from USD at the dated rate the valuation uses. Saved with "
+                      "the portfolio as its base currency.")
+    c2.caption(f"Amounts on every page in {book.display.note}.")
+
+
+def _report_in_changed() -> None:
+    """Set the chosen currency on the portfolio in use and on the draft (before the run, so
+    the sidebar already evaluates the book in it)."""
+    code = str(st.session_state[REPORT_IN])
+    changed = current_portfolio().copy()  # never change a shared (cached) portfolio in place
+    changed.base_currency = code
+    set_portfolio(changed)
+    if DRAFT in st.session_state:
+        st.session_state[DRAFT].base_currency = code
+    flash(f"Amounts are now shown in {code} on every page; save the portfolio to keep it.")
 
 
 def editor_key() -> str:

@@ -14,6 +14,7 @@ from exposure.model.catalog import STALE_MONTHS, Catalog
 from exposure.model.tier_check import untiered_numbers
 from exposure.ui.loaders import book_figure, book_key
 from exposure.ui.sidebar import PageContext
+from exposure.ui.widgets import money_column, table
 
 STALE_COLUMN = st.column_config.CheckboxColumn("Stale", help=tip("Stale"))
 SOURCE_COLUMN = st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)")
@@ -48,7 +49,8 @@ def weighted_mix(ctx: PageContext) -> None:
     st.subheader("What this book's result rests on")
     st.markdown(f"**{prov.provenance_headline(result.weighted)}.**")
     st.caption(f"Each input weighted by its share of the book's gross scenario impact "
-               f"(${result.gross_usd:,.0f} summed over the {len(result.scenario_ids)} library "
+               f"({ctx.book.display.money(result.gross_usd)} summed over the "
+               f"{len(result.scenario_ids)} library "
                f"scenarios, look-through {'on' if result.lookthrough else 'off'}), not by count.")
     with st.container(border=True):
         st.plotly_chart(book_figure(ctx.book, "weighted_mix", ctx.lookthrough_on, build=lambda: (
@@ -68,14 +70,13 @@ def weighted_mix(ctx: PageContext) -> None:
     st.caption("The 20 inputs that carry the most weight: the share of the gross impact that "
                "rests on each. Every term has an exposure, an elasticity, a shock and a price, "
                "so the shares of each of those kinds add up to 100%.")
-    st.dataframe(inputs_table(result.inputs.head(20), catalog), hide_index=True,
-                 width="stretch", key="weighted_inputs", column_config={
-                     "Share": st.column_config.NumberColumn(format="percent"),
-                     "Weight": st.column_config.NumberColumn(format="dollar", step=1),
-                     "Tier": st.column_config.TextColumn(help=tip("Tier")),
-                     "As of": st.column_config.DateColumn(help=tip("As of")),
-                     "Stale": STALE_COLUMN,
-                 })
+    table(inputs_table(result.inputs.head(20), catalog), {
+        "Share": st.column_config.NumberColumn(format="percent"),
+        "Weight": money_column(),
+        "Tier": st.column_config.TextColumn(help=tip("Tier")),
+        "As of": st.column_config.DateColumn(help=tip("As of")),
+        "Stale": STALE_COLUMN,
+    }, key="weighted_inputs")
 
 
 def inputs_table(inputs: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exposure.display import USD, DisplayMoney
 from exposure.glossary import tip
 from exposure.labels import holding_label, readable
 from exposure.model.catalog import Catalog
@@ -18,7 +19,7 @@ from exposure.review.report import report_html
 from exposure.review.snapshot import Snapshot, SnapshotInfo
 from exposure.review.store import load_snapshot
 from exposure.review.tables import csv_files, csv_zip, export_tables
-from exposure.ui.widgets import usd_column
+from exposure.ui.widgets import money_column
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -50,16 +51,16 @@ def history_table(infos: list[SnapshotInfo]) -> pd.DataFrame:
 
 
 HISTORY_CONFIG = {
-    "Value": usd_column(),
-    "Probability-weighted impact": usd_column(help=tip("Probability-weighted impact")),
+    "Value": money_column(),
+    "Probability-weighted impact": money_column(help=tip("Probability-weighted impact")),
 }
 
 HOLDING_CHANGES_CONFIG = {
-    "Change": usd_column(),
-    "Price effect": usd_column(help=tip("Price effect")),
-    "Position effect": usd_column(help=tip("Position effect")),
-    "Value before": usd_column(),
-    "Value now": usd_column(),
+    "Change": money_column(),
+    "Price effect": money_column(help=tip("Price effect")),
+    "Position effect": money_column(help=tip("Position effect")),
+    "Value before": money_column(),
+    "Value now": money_column(),
     "Quantity before": st.column_config.NumberColumn(format="localized"),
     "Quantity now": st.column_config.NumberColumn(format="localized"),
 }
@@ -116,11 +117,13 @@ def events_view(diff: SnapshotDiff) -> pd.DataFrame:
     })
 
 
-def report_download(current: Snapshot, catalog: Catalog,
-                    diff: SnapshotDiff | None) -> Callable[[], bytes]:
-    """A callable building the HTML report when the user clicks (about 5 MB: plotly inline)."""
+def report_download(current: Snapshot, catalog: Catalog, diff: SnapshotDiff | None,
+                    display: DisplayMoney = USD) -> Callable[[], bytes]:
+    """A callable building the HTML report when the user clicks (about 5 MB: plotly inline),
+    amounts in ``display``'s currency."""
     def build() -> bytes:
-        return report_html(current, catalog, diff, generated_at=datetime.now(UTC),
+        return report_html(current, catalog, diff, display=display,
+                           generated_at=datetime.now(UTC),
                            comments=ritual.comments(current.id),
                            signoffs=ritual.signoffs(current.id)).encode("utf-8")
     return build

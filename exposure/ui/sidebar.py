@@ -12,7 +12,6 @@ import streamlit as st
 
 from exposure.errors import ExposureError
 from exposure.evaluation.result import BookEvaluation
-from exposure.formatting import money
 from exposure.glossary import tip
 from exposure.holdings.load import load_portfolio
 from exposure.holdings.market_value import PriceSourceLabel
@@ -23,6 +22,7 @@ from exposure.ui import prices as ui_prices
 from exposure.ui import urlstate
 from exposure.ui.auth import require_user
 from exposure.ui.loaders import get_book, get_catalog, get_start_portfolio
+from exposure.ui.widgets import use_display
 from exposure.workspace import REPO_ROOT, SAMPLE_PORTFOLIO, start_portfolio
 
 PAGES: list[tuple[str, str, str]] = [
@@ -168,6 +168,7 @@ def sidebar() -> PageContext:
     except ExposureError as exc:
         st.error(f"The portfolio could not be evaluated: {exc}")
         st.stop()
+    use_display(book.display)
     _price_panel(book, status, pending)
     return PageContext(catalog, portfolio, book, scenario_id, scenario_ids, case, status,
                        lookthrough_on)
@@ -175,11 +176,16 @@ def sidebar() -> PageContext:
 
 def _price_panel(book: BookEvaluation, status: str, pending: bool) -> None:
     ev = book.evaluation
+    shown = book.display
     with st.sidebar:
         when = book.price_date
-        st.metric("Portfolio value", money(ev.total_value_usd),
-                  help=f"Holdings and cash in USD; prices as of {when or 'unknown'}.\n\n"
-                       + tip("Price source"))
+        st.metric("Portfolio value", shown.money(ev.total_value_usd),
+                  help=f"Holdings and cash in {shown.note}; prices as of {when or 'unknown'}."
+                       "\n\n" + tip("Price source"))
+        st.caption(f":material/currency_exchange: amounts in {shown.currency}"
+                   + (f" ({shown.rate_text}, {shown.dated_source})" if not shown.is_usd else "")
+                   + (f"; no {shown.wanted} rate here" if shown.fell_back else ""),
+                   help="Set on the Portfolio page (Report in).")
         st.caption(f":material/sell: {short_status(status)}")
         if pending:
             ui_prices.live_price_watcher()

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from exposure.display import USD, DisplayMoney
 from exposure.evaluation.result import BookEvaluation
 from exposure.formatting import listing
 from exposure.glossary import tip
@@ -44,11 +45,56 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", theme="streamlit", key=key)
 
 
-def usd_column(label: str | None = None, help: str | None = None,
-               width: int | str | None = None) -> Any:
-    """Dollars with thousands separators and no cents: ``$620,000``."""
-    return st.column_config.NumberColumn(label, format="dollar", step=1, help=help,
-                                         width=width)  # type: ignore[arg-type]
+DISPLAY_KEY = "_display_money"
+"""Session state: the :class:`DisplayMoney` of the book in use this run (set by the sidebar)."""
+
+
+def use_display(display: DisplayMoney) -> None:
+    """Make ``display`` the currency :func:`table` shows money columns in (the sidebar calls
+    this once a run with the book's display)."""
+    st.session_state[DISPLAY_KEY] = display
+
+
+def current_display() -> DisplayMoney:
+    """The display currency of this run (USD until the sidebar has set one)."""
+    shown = st.session_state.get(DISPLAY_KEY)
+    return shown if isinstance(shown, DisplayMoney) else USD
+
+
+class MoneyColumn(dict):  # type: ignore[type-arg]
+    """The column config of an amount held in USD. As it is, a dollar column (``$620,000``);
+    :func:`table` converts the column to the display currency and shows it in that
+    currency's format (a dict, so ``st.dataframe`` also takes it directly, in USD)."""
+
+    def shown_in(self, display: DisplayMoney) -> dict[str, Any]:
+        """This config for amounts in ``display``'s currency, the rate in the tooltip."""
+        if display.is_usd and not display.fell_back:
+            return dict(self)
+        out = dict(self)
+        out["type_config"] = {**self.get("type_config", {}), "format": money_format(display),
+                              "step": 1}
+        out["help"] = ((self.get("help") or "") + f"\n\nIn {display.note}.").strip()
+        return out
+
+
+def money_format(display: DisplayMoney) -> str:
+    """A NumberColumn format writing whole units with the currency: Streamlit's ``dollar``,
+    ``euro`` and ``yen`` presets, else ``-1,234 GBP`` (printf; a sign before the number
+    would read ``£-1,234``)."""
+    return {"USD": "dollar", "EUR": "euro", "JPY": "yen"}.get(display.currency,
+                                                             f"%,.0f {display.currency}")
+
+
+def money_column(label: str | None = None, help: str | None = None,
+                 width: int | str | None = None) -> MoneyColumn:
+    """An amount (USD in the frame) in the display currency, thousands separated, no cents:
+    ``$620,000``, ``€555,000`` (:func:`table` converts it)."""
+    return MoneyColumn(st.column_config.NumberColumn(
+        label, format="dollar", step=1, help=help, width=width))  # type: ignore[arg-type]
+
+
+usd_column = money_column
+"""The former name of :func:`money_column`."""
 
 
 def percent_column(label: str | None = None, help: str | None = None) -> Any:
@@ -62,10 +108,30 @@ def change_column(label: str | None = None, help: str | None = None, digits: int
 
 
 def table(frame: pd.DataFrame | Any, config: Mapping[str, Any] | None = None, *,
-          key: str | None = None, **kwargs: Any) -> None:
-    """``st.dataframe`` the way every table here is shown: full width, no index."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=dict(config or {}),
-                 key=key, **kwargs)
+          key: str | None = None, display: DisplayMoney | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` the way every table here is shown: full width, no index. The display
+    edge of tables: :class:`MoneyColumn` columns (USD in ``frame``) are shown converted to
+    ``display`` (default: the book in use's, :func:`current_display`)."""
+    frame, columns = in_display(frame, config or {}, display or current_display())
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=columns, key=key,
+                 **kwargs)
+
+
+def in_display(frame: pd.DataFrame | Any, config: Mapping[str, Any], display: DisplayMoney
+               ) -> tuple[pd.DataFrame | Any, dict[str, Any]]:
+    """``frame`` with its money columns converted to ``display``'s currency, and the column
+    config that shows them so (the caller's frame is left as it is)."""
+    columns = dict(config)
+    money = [c for c, v in columns.items() if isinstance(v, MoneyColumn)]
+    for name in money:
+        columns[name] = columns[name].shown_in(display)
+    if display.is_usd or not isinstance(frame, pd.DataFrame):
+        return frame, columns
+    present = [c for c in money if c in frame.columns]
+    if present:
+        frame = frame.assign(**{c: pd.to_numeric(frame[c], errors="coerce") * display.per_usd
+                                for c in present})
+    return frame, columns
 
 
 def about_the_data(notes: Iterable[str], *, commands: Iterable[str] = ()) -> None:
@@ -136,11 +202,11 @@ def exposures_table(book: BookEvaluation, scenario_id: str,
 
 
 TABLE_CONFIG = {
-    "Impact": usd_column(help=tip("Impact")),
+    "Impact": money_column(help=tip("Impact")),
     "Value change": change_column(help=tip("Value change")),
     "Revenue change": change_column(help=tip("Revenue change")),
-    "Value": usd_column(help="Market value in USD at the prices shown in the sidebar."),
-    "Of which look-through": usd_column(help=tip("Look-through")),
+    "Value": money_column(help="Market value at the prices shown in the sidebar."),
+    "Of which look-through": money_column(help=tip("Look-through")),
     "Layer": st.column_config.TextColumn(help=tip("Layer")),
     "Profile": st.column_config.TextColumn(help=tip("Profile source")),
 }

@@ -37,7 +37,7 @@ def test_euro_book_shows_euros_at_the_valuation_rate(tmp_path: Path,
     usd = _overview("USD", tmp_path, monkeypatch)
     eur = _overview("EUR", tmp_path, monkeypatch)
     assert usd["Portfolio value"].startswith("$") and eur["Portfolio value"].startswith("€")
-    assert "EUR per USD" in eur["help"] and "charts and tables are in USD" in eur["help"]
+    assert "EUR per USD" in eur["help"] and "reference rate of 30 Oct 2026" in eur["help"]
     rate = float(eur["help"].split(" EUR per USD")[0].rsplit(" ", 1)[1].replace(",", ""))
     assert 0.5 < rate < 1.5
     assert _amount(eur["Portfolio value"], "€") == pytest.approx(
