@@ -37,7 +37,7 @@ with library:
     if ev.total_value_usd > 0 and len(ev.market_value):
         with st.container(border=True):  # the same figure as the Overview's, built once
             chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
-                charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id))), key="scenario_bar")
+                charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id, display=shown))), key="scenario_bar")
     cols = st.columns(2)
     for i, (sid, scn) in enumerate(cat.scenarios.items()):
         with cols[i % 2], st.container(border=True):

@@ -19,7 +19,7 @@ from exposure.model.catalog import load_catalog
 from exposure.review.store import list_snapshots, take_snapshot
 from exposure.ui.sidebar import PORTFOLIO_KEY
 from exposure.workspace import SAMPLE_PORTFOLIO
-from tests.apptest_util import errors, page, plotly_array, plotly_specs
+from tests.apptest_util import errors, markdown_tables, page, plotly_array, plotly_specs
 from tests.review_util import WEEK1, WEEK2, clock
 
 
@@ -72,8 +72,11 @@ def test_report_in_offers_usd_and_the_dated_rates_defaulting_to_the_book() -> No
 
 
 def test_euros_on_every_page_after_choosing_eur(eur_per_usd: float) -> None:
-    at = page("app.py", timeout=90).run()
+    at = page("app.py", timeout=90)
+    at.session_state["top_exposures"] = True  # the sortable grid below the light table
+    at.run()
     usd_value, _ = metric(at, "Portfolio value")
+    usd_light = markdown_tables(at)[0]
     usd_bars = spec(at, "Portfolio impact per scenario")["data"][0]
     usd_table = next(d.value for d in at.dataframe if "Impact" in d.value.columns)
 
@@ -107,6 +110,12 @@ def test_euros_on_every_page_after_choosing_eur(eur_per_usd: float) -> None:
     impact = json.loads(shown.proto.columns)["Impact"]  # the column config as shown
     assert impact["type_config"]["format"] == "euro" and impact["type_config"]["step"] == 1
     assert "EUR at 0.8951 EUR per USD" in impact["help"]
+    light = markdown_tables(at)[0]  # the first screen's table, as written
+    assert list(light["Holding"]) == list(usd_light["Holding"])
+    assert all(v.lstrip("-").startswith("€") for v in light["Impact"])
+    assert amount(light["Impact"][0]) == pytest.approx(
+        amount(usd_light["Impact"][0]) * eur_per_usd, abs=1.0)
+
 
     at.switch_page("pages/5_Risk.py").run()
     assert errors(at) == []
@@ -183,3 +192,16 @@ def test_the_weekly_review_shows_usd_snapshots_in_euros(home: Path, eur_per_usd:
         [i.total_value_usd * eur_per_usd for i in reversed(stored)])
     bridge = spec(at, "Value bridge")
     assert bridge["layout"]["yaxis"]["title"]["text"] == "portfolio value (EUR)"
+
+
+def test_the_scenario_chart_shared_by_two_pages_is_in_the_book_currency_whichever_opens_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = tmp_path / "eur.yaml"
+    book.write_text(SAMPLE_PORTFOLIO.read_text() + "\nbase_currency: EUR\n")
+    monkeypatch.setenv("EXPOSURE_PORTFOLIO", str(book))
+    at = page("pages/2_Scenarios.py", timeout=90).run()  # builds the shared figure
+    assert errors(at) == []
+    title = "portfolio impact (EUR)"
+    assert spec(at, "Portfolio impact per scenario")["layout"]["xaxis"]["title"]["text"] == title
+    at.switch_page("app.py").run()
+    assert spec(at, "Portfolio impact per scenario")["layout"]["xaxis"]["title"]["text"] == title
