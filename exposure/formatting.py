@@ -86,7 +86,8 @@ def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.floor(lo / step) * step
-    ticks = [round(first, 10) + 0.0]
-    while ticks[-1] < hi - step * 1e-9:
-        ticks.append(round(ticks[-1] + step, 10) + 0.0)
-    return ticks
+    # Counted, not accumulated: adding a step far below the rounding (a range of 1e-12 around a
+    # large value) never moved the last tick, and the list grew until memory ran out.
+    n = min(max(1, math.ceil((hi - first) / step - 1e-9)), 4 * count)
+    digits = max(0, 2 - math.floor(math.log10(step)))
+    return [round(first + i * step, digits) + 0.0 for i in range(n + 1)]
