@@ -18,17 +18,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from exposure.display import USD, DisplayMoney
 from exposure.ui.widgets import current_display, table
 
 Formatter = Callable[[Any], str]
-
-
-def dollars(value: float) -> str:
-    """Whole dollars with separators, sign first: ``-$12,345`` (in a light table, an amount
-    in USD shown in the display currency: ``-€10,567``)."""
-    if value != value:  # NaN
-        return ""
-    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+MONEY = "money"
+"""In ``formats``: the column holds USD amounts, written in whole units of the display
+currency (:meth:`DisplayMoney.whole`: ``-$12,345``, ``-€10,567``)."""
+Format = Formatter | str
 
 
 def signed_percent(value: float, digits: int = 1) -> str:
@@ -48,14 +45,14 @@ def day(value: Any) -> str:
     return f"{pd.Timestamp(value):%-d %b %Y}"
 
 
-def light_table(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, *,
+def light_table(frame: pd.DataFrame, formats: Mapping[str, Format] | None = None, *,
                 rows: int = 10) -> None:
     """The first ``rows`` rows of ``frame`` as a Markdown table, numbers written by
-    ``formats`` (column -> function) and right-aligned, other cells as they print."""
-    display = current_display()  # amounts (written by dollars) in the display currency
-    shown = {c: display.whole if f is dollars else f for c, f in (formats or {}).items()}
-    st.markdown(markdown_table(text_frame(frame.head(rows), shown),
-                               right=[c for c in frame.columns if c in shown]))
+    ``formats`` (column -> function, or :data:`MONEY`) and right-aligned, other cells as they
+    print."""
+    fmt = formats or {}
+    st.markdown(markdown_table(text_frame(frame.head(rows), fmt, current_display()),
+                               right=[c for c in frame.columns if c in fmt]))
 
 
 def markdown_table(cells: pd.DataFrame, right: list[str] | None = None) -> str:
@@ -78,11 +75,14 @@ def escape(text: str) -> str:
     return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def text_frame(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None) -> pd.DataFrame:
-    """Every cell of ``frame`` as the text a reader sees (blank for missing values)."""
-    fmt = formats or {}
+def text_frame(frame: pd.DataFrame, formats: Mapping[str, Format] | None = None,
+               display: DisplayMoney = USD) -> pd.DataFrame:
+    """Every cell of ``frame`` as the text a reader sees (blank for missing values), money
+    columns in ``display``'s currency."""
+    fmt = {c: display.whole if f == MONEY else f for c, f in (formats or {}).items()}
     return pd.DataFrame({
-        str(column): [fmt[column](v) if column in fmt else _plain(v) for v in frame[column]]
+        str(column): [fmt[column](v) if column in fmt else _plain(v)  # type: ignore[operator]
+                      for v in frame[column]]
         for column in frame.columns})
 
 
@@ -104,8 +104,8 @@ def grid_on_demand(label: str, frame: pd.DataFrame, config: Mapping[str, Any] | 
 TOP_ROWS = 10
 """Rows of a first-screen table."""
 
-EXPOSURE_FORMATS: dict[str, Formatter] = {
-    "Impact": dollars, "Of which look-through": dollars, "Value": dollars,
+EXPOSURE_FORMATS: dict[str, Format] = {
+    "Impact": MONEY, "Of which look-through": MONEY, "Value": MONEY,
     "Value change": signed_percent, "Revenue change": signed_percent,
 }
 """Formats of ``widgets.exposures_table`` columns."""

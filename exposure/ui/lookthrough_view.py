@@ -10,9 +10,9 @@ from exposure.glossary import tip
 from exposure.labels import entity_name, segment_name
 from exposure.model.catalog import Catalog
 from exposure.ui.light_table import (
+    MONEY,
     TOP_ROWS,
     day,
-    dollars,
     grid_on_demand,
     light_table,
     share,
@@ -29,7 +29,7 @@ ENTITY_CONFIG = {
     "Oldest source": st.column_config.DateColumn(help=tip("As of")),
     "Stale": st.column_config.CheckboxColumn(help=tip("Stale")),
 }
-ENTITY_FORMATS = {"Total": dollars, "Direct": dollars, "Indirect": dollars,
+ENTITY_FORMATS = {"Total": MONEY, "Direct": MONEY, "Indirect": MONEY,
                   "Share of book": share, "Oldest source": day,
                   "Stale": lambda b: "stale" if b else ""}
 BREAKDOWN_CONFIG = {

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from exposure.ui.light_table import dollars, escape, markdown_table, signed_percent, text_frame
+from exposure.ui.light_table import MONEY, escape, markdown_table, signed_percent, text_frame
 from tests.apptest_util import markdown_tables
 
 HOSTILE = ["a|b", "$5 and $6", "[click](http://evil.example)", "<script>x</script>", "*bold* _i_",
@@ -26,7 +26,7 @@ def test_every_markdown_character_in_a_cell_is_escaped() -> None:
 def test_a_light_table_reads_back_as_shown() -> None:
     frame = pd.DataFrame({"Holding": HOSTILE[:3], "Impact": [-12345.4, 999.6, float("nan")],
                           "Value change": [-3.04, 0.0, 12.25]})
-    formats = {"Impact": dollars, "Value change": signed_percent}
+    formats = {"Impact": MONEY, "Value change": signed_percent}
 
     def script(frame: object, formats: object) -> None:  # run by AppTest: builtins only
         from exposure.ui.light_table import light_table
