@@ -64,7 +64,7 @@ def test_compare_and_the_editor_at_zero_edits_show_the_evaluation(lookthrough: b
     catalog, book = expected(lookthrough)
     ev = book.evaluation
     impact = dict(zip(ev.scenarios.ids, ev.portfolio_usd, strict=True))
-    at = started("pages/2_Scenarios.py", lookthrough)
+    at = started("pages/2_Scenarios.py?sc_tab=Compare", lookthrough)  # tabs run when shown
     ids = list(ev.scenarios.ids)
     for start in range(0, len(ids), 4):
         chunk = ids[start:start + 4] if len(ids[start:start + 4]) >= 2 else ids[-2:]
@@ -73,6 +73,7 @@ def test_compare_and_the_editor_at_zero_edits_show_the_evaluation(lookthrough: b
         shown = metric_values(at)
         for sid in chunk:
             assert shown[catalog.scenarios[sid].label] == money(float(impact[sid])), sid
+    at = started("pages/2_Scenarios.py?sc_tab=Editor", lookthrough)
     for sid in ids:
         at.selectbox(key="ed_base").select(sid).run()
         preview = metric_values(at)["Edited scenario: portfolio impact"]

@@ -83,7 +83,7 @@ def test_a_scenario_saved_in_the_editor_passes_validate_data(home: Path) -> None
 
     from exposure.model.tier_check import untiered_numbers
 
-    at = page("pages/2_Scenarios.py").run()
+    at = page("pages/2_Scenarios.py?sc_tab=Editor").run()
     at.selectbox(key="ed_base").select("s2_full_china_ban").run()
     at.slider(key="ed_base_china_ai_sales").set_value(-50).run()
     at.slider(key="ed_prob").set_value(20).run()

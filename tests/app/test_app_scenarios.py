@@ -13,6 +13,9 @@ from exposure.scenarios.store import visible_scenarios
 from tests.apptest_util import errors, metric_values, page
 from tests.conftest import ROOT
 
+EDITOR = "pages/2_Scenarios.py?sc_tab=Editor"
+"""The Scenarios page with its Editor tab shown (each tab runs only when shown)."""
+
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> None:
@@ -30,7 +33,7 @@ def test_library_shows_every_scenario_card() -> None:
 
 
 def test_editor_save_creates_a_valid_scenario_in_the_store(home: Path) -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.selectbox(key="ed_base").select("s2_full_china_ban").run()
     at.slider(key="ed_base_china_ai_sales").set_value(-50).run()
     at.text_input(key="ed_title").input("Half of China AI sales lost").run()
@@ -47,7 +50,7 @@ def test_editor_save_creates_a_valid_scenario_in_the_store(home: Path) -> None:
 
 
 def test_editor_refuses_to_overwrite_a_bundled_scenario(home: Path) -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.text_input(key="ed_id").input("s2_full_china_ban").run()
     at.button(key="ed_save").click().run()
     assert any("bundled scenario" in e.value for e in at.error)
@@ -55,7 +58,7 @@ def test_editor_refuses_to_overwrite_a_bundled_scenario(home: Path) -> None:
 
 
 def test_editing_changes_the_preview_impact() -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.selectbox(key="ed_base").select("s2_full_china_ban").run()
     before = metric_values(at)["Edited scenario: portfolio impact"]
     at.slider(key="ed_base_china_ai_sales").set_value(-100).run()
@@ -65,7 +68,7 @@ def test_editing_changes_the_preview_impact() -> None:
 
 
 def test_share_url_round_trips_the_edited_scenario() -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.selectbox(key="ed_base").select("s6_gulf_megadeals").run()
     at.slider(key="ed_base_tier2_ai_sales").set_value(60).run()
     at.slider(key="ed_range_tier2_ai_sales").set_value((20, 90)).run()
@@ -78,7 +81,7 @@ def test_share_url_round_trips_the_edited_scenario() -> None:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    fresh = page("pages/2_Scenarios.py")  # a new session opening the link
+    fresh = page("pages/2_Scenarios.py")  # a new session opening the link: the Editor shows
     fresh.query_params["edit"] = token
     fresh.run()
     assert errors(fresh) == []
@@ -106,7 +109,7 @@ def test_encode_decode_is_identity_for_every_library_scenario() -> None:
 
 
 def test_moving_the_base_outside_its_range_widens_the_range() -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.selectbox(key="ed_base").select("s2_full_china_ban").run()
     low, high = at.slider(key="ed_range_china_ai_sales").value
     at.slider(key="ed_base_china_ai_sales").set_value(high + 20).run()
@@ -116,7 +119,7 @@ def test_moving_the_base_outside_its_range_widens_the_range() -> None:
 
 def test_a_user_scenario_that_disappears_drops_out_of_the_selection(
         home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.text_input(key="ed_id").input("temp_scn").run()
     at.button(key="ed_save").click().run()
     at.run()  # the sidebar rendered before the save; the next run lists the new scenario
@@ -136,8 +139,21 @@ def test_values_the_sliders_cannot_show_exactly_are_not_treated_as_edits(home: P
     (home / "scenarios" / "fine_grained.yaml").write_text(scenario_yaml_text)
     catalog = load_catalog(home=home)
     assert catalog.scenarios["fine_grained"].probability.value == pytest.approx(0.075)
-    at = page("pages/2_Scenarios.py").run()
+    at = page(EDITOR).run()
     at.selectbox(key="ed_base").select("fine_grained").run()
     assert "edit" not in at.query_params  # nothing edited yet, so no share token
     at.slider(key="ed_prob").set_value(20).run()
     assert decode_share(at.query_params["edit"], load_catalog(home=home).scenarios)[0].probability.value == 0.2
+
+
+def test_each_tab_runs_only_when_shown_and_the_tab_is_in_the_url() -> None:
+    at = page("pages/2_Scenarios.py").run()
+    assert not [s for s in at.slider if s.key and s.key.startswith("ed_")]  # editor not run
+    assert "Edited scenario: portfolio impact" not in metric_values(at)
+    at = page("pages/2_Scenarios.py?sc_tab=Compare").run()
+    assert errors(at) == []
+    assert at.multiselect(key="compare").value
+    assert not [s for s in at.slider if s.key and s.key.startswith("ed_")]
+    assert "Probability" not in metric_values(at)  # the library's cards did not run
+    at = page(EDITOR).run()
+    assert at.slider(key="ed_prob") and "Edited scenario: portfolio impact" in metric_values(at)

@@ -20,7 +20,10 @@ from tests.apptest_util import errors, markdown_tables, page
 
 METHODOLOGY_TABS = ["The model", "Glossary", "Channels & defaults", "Calibration & scorecard",
                     "Look-through", "Provenance", "Freshness"]
-PAGES = ["app.py", "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
+SCENARIOS_TABS = ["Library", "Compare", "Editor"]
+PAGES = ["app.py", "pages/1_Portfolio.py",
+         *(f"pages/2_Scenarios.py?{urlencode({'sc_tab': tab})}" for tab in SCENARIOS_TABS),
+         "pages/3_Holding.py",
          "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
          *(f"pages/7_Methodology.py?{urlencode({'meth_tab': tab})}" for tab in METHODOLOGY_TABS)]
 OPEN_GRIDS = {"app.py": ("top_exposures", "entities", "entities_breakdown")}
@@ -88,7 +91,7 @@ def test_every_table_header_is_written_for_people(rendered: dict[str, AppTest],
                                                   path: str) -> None:
     at = rendered[path]
     assert errors(at) == []
-    if not path.endswith("=The+model"):  # words and formulas only
+    if not path.endswith(("=The+model", "=Library")):  # words, formulas and cards only
         assert len(at.dataframe) + len(markdown_tables(at)) > 0  # grids, or light tables (checked below)
     for df in at.dataframe:
         for column in _shown_columns(df):
