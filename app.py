@@ -7,6 +7,7 @@ from exposure.evaluation.provenance import provenance_headline
 from exposure.evaluation.summary import headline
 from exposure.formatting import money, pct
 from exposure.glossary import tip
+from exposure.ui.first_paint import paint_before_charts
 from exposure.ui.light_table import EXPOSURE_FORMATS, TOP_ROWS, grid_on_demand, light_table
 from exposure.ui.loaders import book_figure
 from exposure.ui.lookthrough_view import effective_exposure_section
@@ -88,6 +89,7 @@ if total <= 0 or not len(ev.market_value):
             "edit one on the Portfolio page.", icon=":material/info:")
     st.stop()
 
+paint_before_charts("Overview")  # a new browser session draws the KPIs before plotly loads
 # Figures are built once per evaluation and shared by every session (book_figure).
 left, right = st.columns([5, 6])
 with left, st.container(border=True):

@@ -1,0 +1,54 @@
+"""Let a new browser session draw the answer before the charts arrive.
+
+A fresh browser session has to load and run plotly's code (4.6 MB) before it can draw the
+first chart: about 0.8 s during which the browser's main thread does nothing else. When a
+chart reaches the browser in the same burst as the KPIs, the browser often starts on plotly
+first and the KPIs wait for it; measured in Chromium on the Overview (``bench/bench_browser.py``,
+2 Dec 2026), the KPIs showed at 1.3-3.0 s (median 2.0 s) against 1.0 s on a one-chart page.
+
+So on the first run of a page in a browser session, the page pauses briefly after its KPIs:
+what was sent so far is drawn while the server waits, and the charts follow. With a 0.45 s
+pause the KPIs showed at 1.4-1.8 s (median 1.45 s) and the first chart no later than without
+it (2.97 s against 2.98 s), because the browser had that time's work to do anyway.
+
+Only the first run of each page in a session pauses (reruns keep what the browser already
+loaded), and only for a browser (a request with a ``User-Agent``): AppTest and the CLI never
+wait. ``EXPOSURE_FIRST_PAINT_PAUSE`` sets the pause in seconds (``0`` turns it off).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import streamlit as st
+
+PAUSE_S = 0.45
+"""Measured on a 2-core machine (module docstring); long enough for the KPIs to be drawn."""
+ENV = "EXPOSURE_FIRST_PAINT_PAUSE"
+_DONE = "_first_paint_done"
+
+
+def pause_seconds(page: str, state: MutableMapping[str, Any], headers: Mapping[str, str],
+                  env: Mapping[str, str] = os.environ) -> float:
+    """How long ``page`` should pause now (0.0 for no pause), marking it done in ``state``."""
+    if not headers.get("User-Agent"):
+        return 0.0
+    try:
+        seconds = float(env.get(ENV, PAUSE_S))
+    except ValueError:
+        seconds = PAUSE_S
+    done: set[str] = state.setdefault(_DONE, set())
+    if page in done or seconds <= 0:
+        return 0.0
+    done.add(page)
+    return min(seconds, 2.0)
+
+
+def paint_before_charts(page: str) -> None:
+    """Call after a page's KPIs, before its first chart (see the module docstring)."""
+    seconds = pause_seconds(page, st.session_state, st.context.headers)
+    if seconds:
+        time.sleep(seconds)
