@@ -56,7 +56,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 def chromium_args() -> list[str]:
-    from tests.browser_harness import CHROMIUM_ARGS
+    from bench.browser_util import CHROMIUM_ARGS
 
     return list(CHROMIUM_ARGS)
 

@@ -61,6 +61,11 @@ of the latest change to the page, ``.ran`` / ``.done`` when the page first said 
 script run started / finished (what is left after ``.done`` is the browser's own work)."""
 
 
+class ServerFailed(SystemExit):
+    """The server exited or never became healthy; the message holds its output. A benchmark
+    exits with it; the browser tests turn it into a test failure."""
+
+
 def require_chromium() -> None:
     """Exit with a clear line when the browser or Playwright is missing."""
     if not CHROMIUM.exists():
@@ -103,7 +108,7 @@ def serve(script: Path, home: Path, timeout: float = 60.0) -> Iterator[str]:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise SystemExit(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+                raise ServerFailed(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
                     if resp.status == 200:
@@ -111,7 +116,7 @@ def serve(script: Path, home: Path, timeout: float = 60.0) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not become healthy in {timeout}s:\n"
+                raise ServerFailed(f"streamlit did not become healthy in {timeout}s:\n"
                                  f"{log.read_text()}")
             time.sleep(0.2)
         yield url
@@ -122,6 +127,8 @@ def serve(script: Path, home: Path, timeout: float = 60.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+        if proc.returncode not in (0, -15, None):  # died, not stopped: show why
+            print(log.read_text())
 
 
 def page_paths() -> dict[str, str]:

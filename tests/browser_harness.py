@@ -1,28 +1,22 @@
 """Browser test harness: a real ``streamlit run`` on a free loopback port and Debian's Chromium
-driven by Playwright. When the server dies or times out, its output is printed."""
+driven by Playwright (the server start and the browser flags are the benchmarks' own,
+``bench/browser_util.py``). When the server dies or times out, its output is shown."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("EXPOSURE_CHROMIUM", "/usr/bin/chromium"))
+from bench.browser_util import CHROMIUM, CHROMIUM_ARGS, ROOT, ServerFailed, serve
+
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "require_browser", "streamlit_server",
+           "wait_for_app", "wait_for_charts"]
 
 
 def require_browser() -> None:
@@ -41,51 +35,15 @@ def require_browser() -> None:
         pytest.skip(missing)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def streamlit_server(home: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Start the app; yield its base URL; stop exactly the process started."""
-    port = free_port()
-    log = home.parent / f"streamlit-{port}.log"
-    env = {**os.environ, "EXPOSURE_HOME": str(home), "EXPOSURE_OFFLINE": "1",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    """Start the app offline with workspace ``home``; yield its base URL; stop exactly the
+    process started. A server that exits or never becomes healthy fails the test with its log."""
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.returncode not in (0, -15, None):
-            print(log.read_text())
+        with serve(ROOT / "app.py", home, timeout) as url:
+            yield url
+    except ServerFailed as exc:
+        pytest.fail(str(exc.code))
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
