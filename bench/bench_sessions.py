@@ -7,13 +7,13 @@ truly concurrent), one browser context (one Streamlit session) per simulated use
 is warmed by one session first (imports and the first evaluation are per process). Then every
 session opens the Overview and waits until it has finished its run and drawn every chart
 (plotly's code loads after the run, so a run that has finished is not yet a page that has
-finished loading; changes made before that measured the first load, not the change). In each of CHANGES rounds
-all sessions change the scenario at the same moment (the worst case for the server), each to
-a different scenario, the way the end-to-end test does (click the sidebar's first select box,
-then the option). The time is measured by the page itself: from the pointer going down on the
-option to the KPI card "Impact: ..." showing the new scenario's label (label and value arrive
-in the same message), so the time Playwright needs to deliver a click to a busy browser is
-not counted.
+finished loading; changes made before that measured the first load, not the change). In each
+of CHANGES rounds all sessions change the scenario at the same moment (the worst case for the
+server), each to a different scenario, the way the end-to-end test does (click the sidebar's
+first select box, then the option). The time is measured by the page itself: from the
+pointer going down on the option to the KPI card "Impact: ..." showing the new scenario's
+label (label and value arrive in the same message), so the time Playwright needs to deliver a
+click to a busy browser is not counted.
 
 Then the same sessions and changes on a floor page (``bench/floor_sessions.py``: the same
 select box, one KPI, one small chart, next to no server work), served by the same Streamlit in
@@ -57,7 +57,8 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 DRAWN = """() => document.querySelectorAll("[data-testid='stPlotlyChart']").length ===
-  document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg:first-of-type").length"""
+  document.querySelectorAll(
+    "[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg:first-of-type").length"""
 """Every plotly chart on the page has been drawn (a new session draws its charts after the
 run has finished: plotly's code loads first)."""
 

@@ -42,7 +42,8 @@ if library.open:
         if ev.total_value_usd > 0 and len(ev.market_value):
             with st.container(border=True):  # the same figure as the Overview's, built once
                 chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
-                    charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id, display=shown))), key="scenario_bar")
+                    charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id, display=shown))),
+                      key="scenario_bar")
         cols = st.columns(2)
         for i, (sid, scn) in enumerate(cat.scenarios.items()):
             with cols[i % 2], st.container(border=True):
@@ -65,7 +66,8 @@ if library.open:
                     lines = []
                     for eid in scn.events:
                         event = cat.events[eid]
-                        lines.append(f"- {event.date:%d %b %Y} · [{event.title}]({event.sources[0].url})")
+                        lines.append(f"- {event.date:%d %b %Y} · "
+                                     f"[{event.title}]({event.sources[0].url})")
                     with st.expander(f"Linked real events ({len(scn.events)})"):
                         st.markdown("\n".join(lines))
 
@@ -98,7 +100,8 @@ if compare.open:
                                       aggfunc="first", sort=False).fillna(0.0) * 100
             base.insert(0, "Channel", [names.get(c, c) for c in base.index])
             base.columns.name = None
-            st.markdown("**Central-case shock per channel**", help=tip("Shock", "Central case", "Channel"))
+            st.markdown("**Central-case shock per channel**",
+                        help=tip("Shock", "Central case", "Channel"))
             light_table(base.reset_index(drop=True),
                         {c: partial(signed_percent, digits=0) for c in base.columns[1:]},
                         rows=len(base))
@@ -151,7 +154,8 @@ if edit.open:
                 order = preview.impact_usd[:, 1].argsort()[:8]
                 top = pd.DataFrame({
                     "Holding": [holding_label(s, n) for s, n in zip(
-                        preview.profiles.symbols[order], preview.profiles.names[order], strict=True)],
+                        preview.profiles.symbols[order], preview.profiles.names[order],
+                        strict=True)],
                     "Impact": preview.impact_usd[order, 1],
                     "Value change": preview.value_change[order, 1] * 100})
                 st.markdown("**Largest losses under the edited scenario**",
@@ -163,16 +167,19 @@ if edit.open:
                 editor.publish_share_token(token if changed else None)
                 with st.container(border=True):
                     st.markdown("**Save, download, share**")
-                    new_id = st.text_input("Scenario id", key="ed_id", max_chars=40,
-                                           help="Letters, digits, '.', '_' and '-'. Bundled ids are refused.")
-                    replace = st.checkbox("Replace my scenario with this id if it exists", key="ed_replace")
+                    new_id = st.text_input(
+                        "Scenario id", key="ed_id", max_chars=40,
+                        help="Letters, digits, '.', '_' and '-'. Bundled ids are refused.")
+                    replace = st.checkbox("Replace my scenario with this id if it exists",
+                                          key="ed_replace")
                     scenario_save_section(cat, new_id, replace)
                     st.download_button("Download YAML", scenario_yaml(edited).encode(),
                                        file_name=f"{edited.id}.yaml", mime="application/x-yaml",
                                        key="ed_download")
                     base_url = (st.context.url or "").split("?")[0]
                     st.caption("Share link: opens this editor with exactly these values"
-                               + ("." if changed else " (no edits yet: this is the library scenario)."))
+                               + ("." if changed
+                                  else " (no edits yet: this is the library scenario)."))
                     link = f"{base_url}?{editor.SHARE_PARAM}={token}" if changed else base_url
                     st.code(link, language=None, wrap_lines=True)
 

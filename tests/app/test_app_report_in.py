@@ -116,7 +116,6 @@ def test_euros_on_every_page_after_choosing_eur(eur_per_usd: float) -> None:
     assert amount(light["Impact"][0]) == pytest.approx(
         amount(usd_light["Impact"][0]) * eur_per_usd, abs=1.0)
 
-
     at.switch_page("pages/5_Risk.py").run()
     assert errors(at) == []
     var, var_help = metric(at, "VaR 95%")
