@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,15 +88,19 @@ def workspace() -> Path:
 
 
 @contextmanager
-def serve(script: Path, home: Path, timeout: float = 60.0) -> Iterator[str]:
+def serve(script: Path, home: Path, timeout: float = 60.0,
+          extra_env: Mapping[str, str] | None = None) -> Iterator[str]:
     """``streamlit run script`` offline on a free loopback port (from the repository root, so
-    it reads the same ``.streamlit/config.toml``); yield its URL; stop exactly that process."""
+    it reads the same ``.streamlit/config.toml``); yield its URL; stop exactly that process.
+    ``extra_env`` is added to the server's environment (a ``PYTHONPATH`` in it goes first)."""
     port = free_port()
     home.mkdir(parents=True, exist_ok=True)
     log = home.parent / f"streamlit-{script.stem}-{port}.log"
     env = {**os.environ, "EXPOSURE_HOME": str(home), "EXPOSURE_OFFLINE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+           "PYTHONPATH": os.pathsep.join(filter(None, [
+               (extra_env or {}).get("PYTHONPATH"), str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.update({k: v for k, v in (extra_env or {}).items() if k != "PYTHONPATH"})
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
