@@ -96,11 +96,12 @@ def serve(script: Path, home: Path, timeout: float = 60.0,
     port = free_port()
     home.mkdir(parents=True, exist_ok=True)
     log = home.parent / f"streamlit-{script.stem}-{port}.log"
+    extra = dict(extra_env or {})
     env = {**os.environ, "EXPOSURE_HOME": str(home), "EXPOSURE_OFFLINE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [
-               (extra_env or {}).get("PYTHONPATH"), str(ROOT), os.environ.get("PYTHONPATH")]))}
-    env.update({k: v for k, v in (extra_env or {}).items() if k != "PYTHONPATH"})
+               extra.pop("PYTHONPATH", None), str(ROOT), os.environ.get("PYTHONPATH")])),
+           **extra}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",

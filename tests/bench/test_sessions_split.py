@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.bench_sessions import SENT_HOOK, Change, read_sent, split
+from bench.bench_sessions import ROOT, SENT_HOOK, Change, read_sent, split
 
 
 def _rounded(pairs: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -53,7 +53,7 @@ for label in ("Impact: Full China ban", "Portfolio value"):
     except Exception:
         pass  # the real client has no websocket here; the log is written first
 """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SENT_HOOK), os.getcwd()]),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SENT_HOOK), str(ROOT)]),
            "EXPOSURE_BENCH_SENT_LOG": str(log)}
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=120, check=False)
