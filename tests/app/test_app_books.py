@@ -33,7 +33,8 @@ BOOKS = {
                         "currency: TWD, statement_date: 2026-11-28}\n"
                         "  - {symbol: ZZZZ, quantity: 3}\n"),
 }
-PAGES = ["app.py", "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
+PAGES = ["app.py", "app.py?ov_view=By+layer", "app.py?ov_view=Holding+%C3%97+scenario",
+         "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
          "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
          "pages/7_Methodology.py", "pages/7_Methodology.py?meth_tab=Look-through",
          "pages/7_Methodology.py?meth_tab=Provenance"]
@@ -72,14 +73,20 @@ def test_overview_of_a_one_stock_book_shows_its_figures_and_charts(
     assert errors(at) == []
     assert metric_values(at)["Most exposed holding"] in ("INTC", "none")
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
-    assert any(t.startswith("Value change by holding") for t in titles)
+    assert "Portfolio impact per scenario" in titles
     assert any(t.startswith("Effective exposure") for t in titles)
+    for view, title in (("By layer", "Holdings by layer"),
+                        ("Holding × scenario", "Value change by holding")):
+        at.query_params["ov_view"] = view  # every view of the Overview's chart panel
+        at.run()
+        assert errors(at) == [], view
+        assert any(s["layout"]["title"]["text"].startswith(title) for s in plotly_specs(at))
 
 
 def test_overview_of_a_book_holding_one_ticker_in_two_accounts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     start_on("two_accounts", tmp_path, monkeypatch)
-    at = page().run()
+    at = page("app.py?ov_view=Holding+%C3%97+scenario").run()
     assert errors(at) == []
     heat = next(s for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Value change by holding"))

@@ -24,9 +24,15 @@ def test_overview_renders_kpis_and_charts_without_errors() -> None:
     assert "Probability-weighted impact" in kpis
     assert "Most exposed holding" in kpis
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
-    assert "Portfolio impact per scenario" in titles
-    assert "Value change by holding and scenario" in titles
-    assert any(t.startswith("Holdings by layer") for t in titles)
+    assert "Portfolio impact per scenario" in titles  # the first view; the others when shown
+    for view, title in (("By layer", "Holdings by layer"),
+                        ("Holding × scenario", "Value change by holding and scenario")):
+        at.query_params["ov_view"] = view
+        at.run()
+        assert errors(at) == []
+        titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+        assert any(t.startswith(title) for t in titles), view
+        assert "Portfolio impact per scenario" not in titles, view
 
 
 def test_changing_the_scenario_changes_the_kpis() -> None:
@@ -43,7 +49,7 @@ def test_changing_the_scenario_changes_the_kpis() -> None:
 
 
 def test_heatmap_has_one_row_per_holding_and_one_column_per_scenario() -> None:
-    at = page().run()
+    at = page("app.py?ov_view=Holding+%C3%97+scenario").run()  # the heatmap's tab
     heat = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"].startswith("Value change"))
     trace = heat["data"][0]
     assert len(trace["y"]) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)

@@ -37,32 +37,52 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+BY_LAYER = "app.py?ov_view=By+layer"  # the Overview's treemap view
+GRID = "app.py?ov_view=Holding+%C3%97+scenario"  # its heatmap view
+
+
 def _treemap_title(at) -> str:  # type: ignore[no-untyped-def]
     return next(s["layout"]["title"]["text"] for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Holdings by layer"))
 
 
-def test_a_second_session_builds_no_chart_and_sees_the_same_ones(builds: list[str]) -> None:
-    first = page().run()
+@pytest.mark.parametrize(("path", "built"), [
+    ("app.py", "scenario_bar"), (BY_LAYER, "exposure_treemap"), (GRID, "impact_heatmap")])
+def test_a_second_session_builds_no_chart_and_sees_the_same_ones(builds: list[str], path: str,
+                                                                 built: str) -> None:
+    first = page(path).run()
     assert errors(first) == []
-    assert sorted(builds) == ["exposure_treemap", "impact_heatmap", "scenario_bar"]
+    assert builds == [built]  # only the view shown is built
     builds.clear()
-    second = page().run()
+    second = page(path).run()
     assert errors(second) == []
     assert builds == []
     assert plotly_specs(second) == plotly_specs(first)
 
 
+def test_the_overview_views_are_tabs_that_run_when_shown(builds: list[str]) -> None:
+    at = page().run()
+    titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert [t for t in titles if t.startswith(("Holdings by layer", "Value change"))] == []
+    assert [t.label for t in at.tabs] == ["Per scenario", "By layer", "Holding × scenario"]
+    at.query_params["ov_view"] = "Holding × scenario"
+    at.run()
+    assert errors(at) == [] and builds == ["scenario_bar", "impact_heatmap"]
+    titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert any(t.startswith("Value change") for t in titles)
+    assert "Portfolio impact per scenario" not in titles
+
+
 def test_a_scenario_change_builds_its_charts_once_and_shows_that_scenario(
         builds: list[str]) -> None:
-    at = page().run()
+    at = page(BY_LAYER).run()
     before = _treemap_title(at)
     builds.clear()
     at.sidebar.selectbox(key="scenario").select("s3_sme_escalation").run()
-    assert sorted(builds) == ["exposure_treemap", "scenario_bar"]  # the heatmap shows them all
+    assert builds == ["exposure_treemap"]
     assert _treemap_title(at) != before and "Chip-tool escalation" in _treemap_title(at)
     builds.clear()
-    other = page()
+    other = page(BY_LAYER)
     other.query_params["scenario"] = "s3_sme_escalation"
     other.run()
     assert builds == []
@@ -72,9 +92,9 @@ def test_a_scenario_change_builds_its_charts_once_and_shows_that_scenario(
 
 
 def test_look_through_is_its_own_evaluation_with_its_own_charts(builds: list[str]) -> None:
-    off = page().run()
+    off = page(BY_LAYER).run()
     builds.clear()
-    on = page()
+    on = page(BY_LAYER)
     on.query_params["lt"] = "1"
     on.run()
     assert errors(on) == []
