@@ -35,7 +35,8 @@ BOOKS = {
 }
 PAGES = ["app.py", "app.py?ov_view=By+layer", "app.py?ov_view=Holding+%C3%97+scenario",
          "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
-         "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
+         "pages/4_Evidence.py", "pages/4_Evidence.py?ev_tab=Event+study",
+         "pages/4_Evidence.py?ev_tab=Model+vs+market", "pages/5_Risk.py", "pages/6_Weekly_review.py",
          "pages/7_Methodology.py", "pages/7_Methodology.py?meth_tab=Look-through",
          "pages/7_Methodology.py?meth_tab=Provenance"]
 

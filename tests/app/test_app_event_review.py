@@ -82,6 +82,8 @@ def test_accepted_event_shows_up_under_its_scenario_in_model_vs_market(home: Pat
     at = page("pages/4_Evidence.py").run()
     at.multiselect(key="rev_sc_fr_2026-14132").set_value(["s6_gulf_megadeals"])
     at.button(key="rev_accept_fr_2026-14132").click().run()
+    at.query_params["ev_tab"] = "Model vs market"  # the tab runs when shown
+    at.run()
     at.selectbox(key="ev_val_event").set_value("fr_2026-14132").run()
     assert errors(at) == []
     assert at.selectbox(key="ev_val_scenario").value == "s6_gulf_megadeals"

@@ -34,14 +34,31 @@ def test_timeline_lists_every_event_and_filters_by_jurisdiction() -> None:
     assert table["Source"].str.startswith("http").all()
 
 
+STUDY = "pages/4_Evidence.py?ev_tab=Event+study"  # each tab runs only when shown
+VALIDATION = "pages/4_Evidence.py?ev_tab=Model+vs+market"
+
+
 def test_offline_shows_reported_moves_instead_of_empty_charts() -> None:
-    at = page("pages/4_Evidence.py").run()
+    at = page(STUDY).run()
     assert any("No price history" in i.value for i in at.info)
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
     assert "Moves reported in the news around policy events" in titles
     moves = next(d.value for d in at.dataframe if "Move" in d.value.columns)
     assert moves["Source"].str.startswith("http").all()
+    at.query_params["ev_tab"] = "Model vs market"
+    at.run()
+    assert errors(at) == []
     assert "Spearman rank correlation" in metric_values(at)
+
+
+def test_a_new_session_runs_only_the_tab_it_shows() -> None:
+    at = page("pages/4_Evidence.py").run()
+    assert errors(at) == []
+    titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert titles == ["Policy timeline"]  # not the event study's or the validation's charts
+    assert "Spearman rank correlation" not in metric_values(at)
+    assert [t.label for t in at.tabs] == ["Timeline", "Event study", "Model vs market",
+                                          "Out-of-sample scorecard"]
 
 
 class _FakeChain:
@@ -64,7 +81,7 @@ class _FakeChain:
 
 def test_event_study_recovers_the_injected_abnormal_return(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evidence_view, "price_chain", lambda *a, **k: _FakeChain())
-    at = page("pages/4_Evidence.py").run()
+    at = page(STUDY).run()
     assert errors(at) == []
     at.selectbox(key="ev_study_event").select("us_2025_04_h20_mi308_license").run()
     car = next(d.value for d in at.dataframe if "t-statistic" in d.value.columns)
@@ -72,6 +89,16 @@ def test_event_study_recovers_the_injected_abnormal_return(monkeypatch: pytest.M
     assert nvda["CAR"] == pytest.approx(-0.08, abs=0.02)
     assert nvda["t-statistic"] < -2
     assert any(s["layout"]["title"]["text"].startswith("CAR") for s in plotly_specs(at))
+    at.selectbox(key="ev_bench").select("SOXX").run()
+    at.query_params["ev_tab"] = "Model vs market"  # the event study's benchmark carries over
+    at.run()
+    at.selectbox(key="ev_val_event").set_value("us_2025_04_h20_mi308_license").run()
+    assert errors(at) == []
+    assert any("Realised: CAR [0,+1] vs SOXX." in c.value for c in at.caption)
+    at.query_params["ev_tab"] = "Event study"  # and the study's choices are kept
+    at.run()
+    assert at.selectbox(key="ev_bench").value == "SOXX"
+    assert at.selectbox(key="ev_study_event").value == "us_2025_04_h20_mi308_license"
 
 
 def test_holding_page_charts_prices_with_policy_events(monkeypatch: pytest.MonkeyPatch) -> None:

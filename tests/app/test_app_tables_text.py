@@ -21,10 +21,14 @@ from tests.apptest_util import errors, markdown_tables, page
 METHODOLOGY_TABS = ["The model", "Glossary", "Channels & defaults", "Calibration & scorecard",
                     "Look-through", "Provenance", "Freshness"]
 SCENARIOS_TABS = ["Library", "Compare", "Editor"]
-PAGES = ["app.py", "pages/1_Portfolio.py",
+OVERVIEW_VIEWS = ["By layer", "Holding × scenario"]  # the first view is app.py itself
+EVIDENCE_TABS = ["Timeline", "Event study", "Model vs market"]  # the scorecard has its own test
+PAGES = ["app.py", *(f"app.py?{urlencode({'ov_view': view})}" for view in OVERVIEW_VIEWS),
+         "pages/1_Portfolio.py",
          *(f"pages/2_Scenarios.py?{urlencode({'sc_tab': tab})}" for tab in SCENARIOS_TABS),
          "pages/3_Holding.py",
-         "pages/4_Evidence.py", "pages/5_Risk.py", "pages/6_Weekly_review.py",
+         *(f"pages/4_Evidence.py?{urlencode({'ev_tab': tab})}" for tab in EVIDENCE_TABS),
+         "pages/5_Risk.py", "pages/6_Weekly_review.py",
          *(f"pages/7_Methodology.py?{urlencode({'meth_tab': tab})}" for tab in METHODOLOGY_TABS)]
 OPEN_GRIDS = {"app.py": ("top_exposures", "entities", "entities_breakdown")}
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
