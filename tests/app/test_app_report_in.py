@@ -101,8 +101,12 @@ def test_euros_on_every_page_after_choosing_eur(eur_per_usd: float) -> None:
     assert plotly_array(bars["data"][0]["x"]) == pytest.approx(
         [v * eur_per_usd for v in plotly_array(usd_bars["x"])])
     assert all(t.lstrip("-").startswith("€") for t in bars["data"][0]["text"])
+    at.query_params["ov_view"] = "Holding × scenario"  # the heatmap's view
+    at.run()
     heat = spec(at, "Value change by holding and scenario")["data"][0]
     assert any("€" in cell for row in heat["customdata"] for cell in row)
+    at.query_params["ov_view"] = "Per scenario"
+    at.run()
 
     shown = next(d for d in at.dataframe if "Impact" in d.value.columns)
     assert shown.value["Impact"].tolist() == pytest.approx(
