@@ -25,17 +25,6 @@ from exposure.ui.widgets import (
     price_note,
 )
 
-# The Overview's chart views, in tab order, with the line each opens with (a comment, not a
-# docstring: Streamlit's magic would write a bare string on the page).
-OVERVIEW_VIEWS = {
-    "Per scenario": "The whole book's impact under each scenario of the set; the selected one "
-                    "is highlighted.",
-    "By layer": "Where the selected scenario's impact sits: holdings grouped by layer, sized by "
-                "value, coloured by value change.",
-    "Holding × scenario": "Every holding's value change under every scenario, the largest "
-                          "holdings first.",
-}
-
 setup_page("Overview")
 ctx = sidebar()
 book = ctx.book
@@ -106,23 +95,26 @@ paint_before_charts("Overview")  # a new browser session draws the KPIs before p
 # page's time behind the navigation; one chart keeps it near the floor (bench/bench_browser.py).
 # Figures are built once per evaluation and shared by every session (book_figure).
 with st.container(border=True):
-    per_scenario, by_layer, grid = st.tabs(
-        list(OVERVIEW_VIEWS), key="ov_view", on_change="rerun", bind="query-params")
+    per_scenario, by_layer, grid = st.tabs(["Per scenario", "By layer", "Holding × scenario"],
+                                           key="ov_view", on_change="rerun", bind="query-params")
 if per_scenario.open:
     with per_scenario:
-        st.caption(OVERVIEW_VIEWS["Per scenario"])
+        st.caption("The whole book's impact under each scenario of the set; the selected one "
+                   "is highlighted.")
         chart(book_figure(book, "scenario_bar", ctx.scenario_id, build=lambda: (
             charts.scenario_bar(ev.portfolio_frame(), ctx.scenario_id, display=shown))),
               key="scenario_bar")
 if by_layer.open:
     with by_layer:
-        st.caption(OVERVIEW_VIEWS["By layer"])
+        st.caption("Where the selected scenario's impact sits: holdings grouped by layer, sized "
+                   "by value, coloured by value change.")
         chart(book_figure(book, "treemap", ctx.scenario_id, label, build=lambda: (
             charts.exposure_treemap(book.symbol_frame(), ctx.scenario_id, label, display=shown))),
               key="treemap")
 if grid.open:
     with grid:
-        st.caption(OVERVIEW_VIEWS["Holding × scenario"])
+        st.caption("Every holding's value change under every scenario, the largest holdings "
+                   "first.")
         labels = {s: ev.scenarios.label(i) for i, s in enumerate(ev.scenarios.ids)}
         phone = is_phone()
         chart(book_figure(book, "heatmap", tuple(labels.items()), phone, build=lambda: (

@@ -12,6 +12,12 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+OVERVIEW_BY_LAYER = "app.py?ov_view=By+layer"
+"""The Overview with its treemap view open (each chart view runs only when shown)."""
+OVERVIEW_HEATMAP = "app.py?ov_view=Holding+%C3%97+scenario"
+"""The Overview with its holdings x scenarios heatmap view open."""
+
+
 def page(path: str = "app.py", timeout: float = 30) -> AppTest:
     """An AppTest of the app, switched to ``path`` (``app.py`` or ``pages/<name>.py``, with
     an optional query string such as ``?meth_tab=Glossary``, which opens that tab of a page

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
+from tests.apptest_util import (
+    OVERVIEW_BY_LAYER,
+    OVERVIEW_HEATMAP,
+    errors,
+    markdown_tables,
+    metric_values,
+    page,
+    plotly_specs,
+)
 
 BOOKS = {
     "one_stock": "name: One stock\nholdings:\n  - {symbol: INTC, quantity: 100}\n",
@@ -33,7 +41,7 @@ BOOKS = {
                         "currency: TWD, statement_date: 2026-11-28}\n"
                         "  - {symbol: ZZZZ, quantity: 3}\n"),
 }
-PAGES = ["app.py", "app.py?ov_view=By+layer", "app.py?ov_view=Holding+%C3%97+scenario",
+PAGES = ["app.py", OVERVIEW_BY_LAYER, OVERVIEW_HEATMAP,
          "pages/1_Portfolio.py", "pages/2_Scenarios.py", "pages/3_Holding.py",
          "pages/4_Evidence.py", "pages/4_Evidence.py?ev_tab=Event+study",
          "pages/4_Evidence.py?ev_tab=Model+vs+market", "pages/5_Risk.py", "pages/6_Weekly_review.py",
@@ -87,7 +95,7 @@ def test_overview_of_a_one_stock_book_shows_its_figures_and_charts(
 def test_overview_of_a_book_holding_one_ticker_in_two_accounts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     start_on("two_accounts", tmp_path, monkeypatch)
-    at = page("app.py?ov_view=Holding+%C3%97+scenario").run()
+    at = page(OVERVIEW_HEATMAP).run()
     assert errors(at) == []
     heat = next(s for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Value change by holding"))

@@ -7,7 +7,14 @@ import streamlit as st
 
 from exposure.holdings.load import load_portfolio
 from exposure.workspace import SAMPLE_PORTFOLIO
-from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
+from tests.apptest_util import (
+    OVERVIEW_HEATMAP,
+    errors,
+    markdown_tables,
+    metric_values,
+    page,
+    plotly_specs,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +56,7 @@ def test_changing_the_scenario_changes_the_kpis() -> None:
 
 
 def test_heatmap_has_one_row_per_holding_and_one_column_per_scenario() -> None:
-    at = page("app.py?ov_view=Holding+%C3%97+scenario").run()  # the heatmap's tab
+    at = page(OVERVIEW_HEATMAP).run()
     heat = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"].startswith("Value change"))
     trace = heat["data"][0]
     assert len(trace["y"]) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from exposure.charts import overview as charts
 from exposure.ui.loaders import frame_figure
-from tests.apptest_util import errors, page, plotly_specs
+from tests.apptest_util import OVERVIEW_BY_LAYER, OVERVIEW_HEATMAP, errors, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -37,17 +37,13 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-BY_LAYER = "app.py?ov_view=By+layer"  # the Overview's treemap view
-GRID = "app.py?ov_view=Holding+%C3%97+scenario"  # its heatmap view
-
-
 def _treemap_title(at) -> str:  # type: ignore[no-untyped-def]
     return next(s["layout"]["title"]["text"] for s in plotly_specs(at)
                 if s["layout"]["title"]["text"].startswith("Holdings by layer"))
 
 
 @pytest.mark.parametrize(("path", "built"), [
-    ("app.py", "scenario_bar"), (BY_LAYER, "exposure_treemap"), (GRID, "impact_heatmap")])
+    ("app.py", "scenario_bar"), (OVERVIEW_BY_LAYER, "exposure_treemap"), (OVERVIEW_HEATMAP, "impact_heatmap")])
 def test_a_second_session_builds_no_chart_and_sees_the_same_ones(builds: list[str], path: str,
                                                                  built: str) -> None:
     first = page(path).run()
@@ -75,14 +71,14 @@ def test_the_overview_views_are_tabs_that_run_when_shown(builds: list[str]) -> N
 
 def test_a_scenario_change_builds_its_charts_once_and_shows_that_scenario(
         builds: list[str]) -> None:
-    at = page(BY_LAYER).run()
+    at = page(OVERVIEW_BY_LAYER).run()
     before = _treemap_title(at)
     builds.clear()
     at.sidebar.selectbox(key="scenario").select("s3_sme_escalation").run()
     assert builds == ["exposure_treemap"]
     assert _treemap_title(at) != before and "Chip-tool escalation" in _treemap_title(at)
     builds.clear()
-    other = page(BY_LAYER)
+    other = page(OVERVIEW_BY_LAYER)
     other.query_params["scenario"] = "s3_sme_escalation"
     other.run()
     assert builds == []
@@ -92,9 +88,9 @@ def test_a_scenario_change_builds_its_charts_once_and_shows_that_scenario(
 
 
 def test_look_through_is_its_own_evaluation_with_its_own_charts(builds: list[str]) -> None:
-    off = page(BY_LAYER).run()
+    off = page(OVERVIEW_BY_LAYER).run()
     builds.clear()
-    on = page(BY_LAYER)
+    on = page(OVERVIEW_BY_LAYER)
     on.query_params["lt"] = "1"
     on.run()
     assert errors(on) == []

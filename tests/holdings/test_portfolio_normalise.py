@@ -21,21 +21,8 @@ from exposure.holdings.portfolio import (
 
 
 def convert_every_column(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rule written plainly: every column converted, whatever its dtype."""
-    out = frame.copy()
-    for col in HOLDING_COLUMNS:
-        if col not in out.columns:
-            out[col] = math.nan if col in NUMBER_COLUMNS else ""
-    out = out[HOLDING_COLUMNS].reset_index(drop=True)
-    for col in NUMBER_COLUMNS:
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    for col in TEXT_COLUMNS:
-        out[col] = out[col].astype(object).where(out[col].notna(), "").astype(str)
-    out["currency"] = out["currency"].str.strip().str.upper()
-    out.loc[out["kind"] == "", "kind"] = "listed"
-    out.loc[out["currency"] == "", "currency"] = "USD"
-    out.loc[out["raw_symbol"] == "", "raw_symbol"] = out["symbol"]
-    return out
+    """The rule with every column converted: as object columns, no column has its dtype yet."""
+    return normalise_holdings(frame.astype(object))
 
 
 TEXTS = st.one_of(st.none(), st.just(math.nan), st.sampled_from(["", " eur", "NVDA", "fund", "x"]),
