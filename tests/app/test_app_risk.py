@@ -9,8 +9,9 @@ import streamlit as st
 
 from exposure.charts import risk as charts_risk
 from exposure.holdings.load import load_portfolio
+from exposure.ui.light_table import TOP_ROWS
 from exposure.workspace import SAMPLE_PORTFOLIO
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +36,29 @@ def test_risk_page_shows_var_es_histogram_and_tornado() -> None:
     titles = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
     assert titles[0].startswith("Distribution of portfolio change")
     assert titles[1].startswith("What drives the spread")
-    contrib = next(d.value for d in at.dataframe if "ES contribution" in d.value.columns)
-    assert len(contrib) == len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
-    assert contrib.columns[0] == "ES contribution"  # the key column first
+    holdings = len(load_portfolio(SAMPLE_PORTFOLIO).holdings)
+    top = next(t for t in markdown_tables(at) if "ES contribution" in t.columns)
+    assert list(top.columns) == ["ES contribution", "Holding", "Share of ES"]  # key column first
+    assert len(top) == min(TOP_ROWS, holdings)
+    losses = [_money(v) for v in top["ES contribution"]]
+    assert losses == sorted(losses)  # the largest loss in the tail first
+    assert all(v.endswith("%") for v in top["Share of ES"])
+    at.session_state["es_contribution"] = True  # "All N holdings: sort, search, download"
+    contrib = next(d.value for d in at.run().dataframe if "ES contribution" in d.value.columns)
+    assert len(contrib) == holdings
+    assert contrib["ES contribution"].round().tolist()[:len(top)] == losses
+
+
+def test_a_new_session_draws_no_grid_on_risk() -> None:
+    """The first screen is metrics, charts and Markdown tables: a grid would make a new
+    browser session load the grid's code before the histogram (bench/bench_browser.py)."""
+    at = page("pages/5_Risk.py").run()
+    assert errors(at) == []
+    assert len(at.dataframe) == 0
+    tables = {t.columns[0]: t for t in markdown_tables(at)}
+    assert {"ES contribution", "Percentile", "Scenario"} <= set(tables)
+    assert tables["Percentile"]["Percentile"].tolist()[0].endswith(("st", "nd", "rd", "th"))
+    assert sum(int(v.replace(",", "")) for v in tables["Scenario"]["Draws"]) == 20_000
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
