@@ -12,16 +12,10 @@ from exposure.glossary import tip
 from exposure.labels import LINK_KIND_NAMES, entity_name, segment_name
 from exposure.model.engine import ProfileSource
 from exposure.ui import evidence_view, holding_view, urlstate
+from exposure.ui.light_table import MONEY, day, grid_on_demand, light_table, share
 from exposure.ui.loaders import book_figure
 from exposure.ui.sidebar import setup_page, sidebar
-from exposure.ui.widgets import (
-    about_the_data,
-    chart,
-    money_column,
-    percent_column,
-    price_note,
-    table,
-)
+from exposure.ui.widgets import about_the_data, chart, price_note
 
 setup_page("Holding")
 ctx = sidebar()
@@ -118,16 +112,14 @@ if carried or symbol in book.funds.weights:
             st.caption(f"Fund: {fund_cov:.0%} of its value is looked through to constituents "
                        "with profiles; the rest keeps the fund segment default.")
         if carried:
-            table(pd.DataFrame([{
+            light_table(pd.DataFrame([{
                 "Entity": entity_name(ctx.catalog, p["entity"]),
                 "Amount": p["usd"], "Share of this holding": p["share"],
                 "Link": LINK_KIND_NAMES.get(p["kind"], p["kind"]),
                 "Via": " > ".join(entity_name(ctx.catalog, v) for v in p["via"]),
-                "As of": p["as_of"]} for p in carried]), {
-                    "Amount": money_column(),
-                    "Share of this holding": percent_column(),
-                    "As of": st.column_config.DateColumn(help=tip("As of"))},
-                key="holding_links")
+                "As of": p["as_of"]} for p in carried]),
+                {"Amount": MONEY, "Share of this holding": share, "As of": day},
+                rows=len(carried))
         if not ctx.lookthrough_on:
             st.caption("Turn on **Look-through** in the sidebar to add this to the impact.")
 
@@ -155,8 +147,12 @@ with st.container(border=True):
     if profile.empty:
         st.info("No sourced numbers for this holding.")
     else:
-        table(profile, holding_view.PROFILE_CONFIG, key="profile_table",
-              column_order=holding_view.PROFILE_COLUMNS)
+        # Markdown, the grid on demand: a grid on the first screen made every new session
+        # load the grid's code before the charts (bench/bench_browser.py)
+        light_table(profile[holding_view.PROFILE_COLUMNS], holding_view.PROFILE_FORMATS,
+                    rows=len(profile))
+        grid_on_demand("Sort, search, download", profile, holding_view.PROFILE_CONFIG,
+                       key="profile_table", column_order=holding_view.PROFILE_COLUMNS)
         with st.expander("How each number was derived"):
             for field, basis in zip(profile["Field"], profile["Basis"], strict=True):
                 if basis:

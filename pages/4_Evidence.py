@@ -18,6 +18,7 @@ from exposure.labels import segment_name, tier_name
 from exposure.ui import event_review_view as evr
 from exposure.ui import evidence_view as evd
 from exposure.ui import scorecard_view
+from exposure.ui.light_table import LINK, TOP_ROWS, day, grid_on_demand, light_table
 from exposure.ui.loaders import frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.widgets import about_the_data, chart, percent_column, price_note, table
@@ -26,7 +27,7 @@ setup_page("Policy timeline & evidence")
 ctx = sidebar()
 cat = ctx.catalog
 events = evr.mark_reviewed(ce.events_frame(list(cat.events.values())), cat)
-LINK = st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)")
+LINK_COLUMN = st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)")
 notes: list[str] = [price_note(ctx.price_status)]
 commands: list[str] = []
 
@@ -64,7 +65,7 @@ if timeline.open:
         st.caption(f"{len(shown)} of {len(events)} events. Each links to its first "
                    "(highest-tier) source.")
         newest_first = shown.sort_values("date", ascending=False)
-        table(pd.DataFrame({
+        events_table = pd.DataFrame({
             "Date": newest_first["date"].to_numpy(),
             "Event": newest_first["title"].to_numpy(),
             "Type": newest_first["type_label"].to_numpy(),
@@ -72,10 +73,18 @@ if timeline.open:
             "Tickers": newest_first["tickers"].to_numpy(),
             "Source": newest_first["source"].to_numpy(),
             "Added": [str(o).capitalize() for o in newest_first["origin"]],
-        }), {"Date": st.column_config.DateColumn(format="D MMM YYYY", width=100), "Source": LINK,
-             "Event": st.column_config.TextColumn(width=280),
-             "Type": st.column_config.TextColumn(width=140),
-             "Tickers": st.column_config.TextColumn(width=110)}, key="events_table")
+        })
+        # the newest as Markdown, every event in the grid on demand: a grid on the first
+        # screen made a new session load the grid's code before the timeline could show
+        light_table(events_table, {"Date": day, "Source": LINK}, rows=TOP_ROWS)
+        grid_on_demand(f"All {len(events_table):,} events: sort, search, download",
+                       events_table, {
+                           "Date": st.column_config.DateColumn(format="D MMM YYYY", width=100),
+                           "Source": LINK_COLUMN,
+                           "Event": st.column_config.TextColumn(width=280),
+                           "Type": st.column_config.TextColumn(width=140),
+                           "Tickers": st.column_config.TextColumn(width=110)},
+                       key="events_table")
 
 listed = list(dict.fromkeys(
     str(s) for s, k in zip(ctx.book.valued["symbol"], ctx.book.valued["kind"], strict=True)
@@ -87,7 +96,7 @@ history = evd.load_history(cat, listed + ["SPY", "SOXX"],
 moves = evd.reported_moves(cat)
 
 notes.append(f"Price history for the event study: {history.status}.")
-MOVES_CONFIG = {"Date": st.column_config.DateColumn(format="D MMM YYYY"), "Source": LINK,
+MOVES_CONFIG = {"Date": st.column_config.DateColumn(format="D MMM YYYY"), "Source": LINK_COLUMN,
                 "Move": st.column_config.NumberColumn(format="%+.1f%%"),
                 "Tier": st.column_config.TextColumn(help=tip("Tier")),
                 "Basis": st.column_config.TextColumn(help=tip("Basis"))}

@@ -9,6 +9,7 @@ from exposure.glossary import tip
 from exposure.labels import field_name, tier_name
 from exposure.model.catalog import Catalog
 from exposure.model.engine import ProfileSource
+from exposure.ui.light_table import LINK, Format, day
 
 PROFILE_CONFIG = {
     "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
@@ -62,6 +63,9 @@ def profile_table(catalog: Catalog, symbol: str, segment: str, profile_source: s
 
 PROFILE_COLUMNS = ["Field", "Value", "Tier", "As of", "Source", "Stale"]
 """The columns the profile table shows; the basis (long text) is listed under it."""
+PROFILE_FORMATS: dict[str, Format] = {
+    "As of": day, "Source": LINK, "Stale": lambda stale: "stale" if stale else ""}
+"""How the first-screen (Markdown) profile table writes its cells."""
 
 
 def profile_notes(catalog: Catalog, symbol: str) -> list[str]:

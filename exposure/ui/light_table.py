@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,9 @@ from exposure.ui.widgets import current_display, table
 
 Formatter = Callable[[Any], str]
 MONEY = "money"
+LINK = "link"
+"""In ``formats``: the column holds web addresses, each shown as a link named by its site
+(``sec.gov``); anything that is not a plain http(s) address is shown as text."""
 """In ``formats``: the column holds USD amounts, written in whole units of the display
 currency (:meth:`DisplayMoney.whole`: ``-$12,345``, ``-€10,567``)."""
 Format = Formatter | str
@@ -51,19 +55,39 @@ def light_table(frame: pd.DataFrame, formats: Mapping[str, Format] | None = None
     ``formats`` (column -> function, or :data:`MONEY`) and right-aligned, other cells as they
     print."""
     fmt = formats or {}
+    links = [c for c, f in fmt.items() if f == LINK]
     st.markdown(markdown_table(text_frame(frame.head(rows), fmt, current_display()),
-                               right=[c for c in frame.columns if c in fmt]))
+                               right=[c for c in frame.columns if c in fmt and c not in links],
+                               links=links))
 
 
-def markdown_table(cells: pd.DataFrame, right: list[str] | None = None) -> str:
+def markdown_table(cells: pd.DataFrame, right: list[str] | None = None,
+                   links: list[str] | None = None) -> str:
     """A GitHub-style Markdown table of text cells, every Markdown character escaped (cells
-    may hold names typed by users), ``right`` columns right-aligned."""
+    may hold names typed by users), ``right`` columns right-aligned, ``links`` columns' web
+    addresses written as links (:func:`link`)."""
     aligned = set(right or [])
+    linked = [c in set(links or []) for c in cells.columns]
     head = "| " + " | ".join(escape(str(c)) for c in cells.columns) + " |"
     rule = "|" + "|".join("---:" if c in aligned else ":---" for c in cells.columns) + "|"
-    body = ["| " + " | ".join(escape(v) for v in row) + " |"
+    body = ["| " + " | ".join(link(v) if is_link else escape(v)
+                              for v, is_link in zip(row, linked, strict=True)) + " |"
             for row in cells.itertuples(index=False)]
     return "\n".join([head, rule, *body])
+
+
+WEB_ADDRESS = re.compile(r"^https?://(?:www\.)?([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#]\S*)?$")
+
+
+def link(text: str) -> str:
+    """A web address as a Markdown link named by its site (``[sec.gov](https://...)``); the
+    address is percent-encoded where Markdown or the table would read it (``( ) | $ < >``, ...).
+    Anything else (another scheme, a space, no address) is shown as escaped text."""
+    found = WEB_ADDRESS.match(text.strip())
+    if not found:
+        return escape(text)
+    target = quote(text.strip(), safe=":/?#@!&'*+,;=%-._~")
+    return f"[{escape(found.group(1))}]({target})"
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~^=:])")
@@ -79,7 +103,8 @@ def text_frame(frame: pd.DataFrame, formats: Mapping[str, Format] | None = None,
                display: DisplayMoney = USD) -> pd.DataFrame:
     """Every cell of ``frame`` as the text a reader sees (blank for missing values), money
     columns in ``display``'s currency."""
-    fmt = {c: display.whole if f == MONEY else f for c, f in (formats or {}).items()}
+    fmt = {c: display.whole if f == MONEY else f for c, f in (formats or {}).items()
+           if f != LINK}
     return pd.DataFrame({
         str(column): [fmt[column](v) if column in fmt else _plain(v)  # type: ignore[operator]
                       for v in frame[column]]

@@ -38,7 +38,8 @@ def _timeline_points(at) -> int:  # type: ignore[no-untyped-def]
 
 
 def _timeline_table(at):  # type: ignore[no-untyped-def]
-    return next(d.value for d in at.dataframe if "Added" in d.value.columns)
+    at.session_state["events_table"] = True  # the grid of every event, opened
+    return next(d.value for d in at.run().dataframe if "Added" in d.value.columns)
 
 
 def test_accept_one_and_dismiss_one(home: Path) -> None:

@@ -3,7 +3,7 @@ on synthetic price history served through the price chain's interface."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -12,8 +12,9 @@ import streamlit as st
 
 from exposure.market.result import PriceResult
 from exposure.ui import evidence_view
+from exposure.ui.light_table import TOP_ROWS
 from exposure.ui.widgets import ABOUT_KEY
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +29,16 @@ def test_timeline_lists_every_event_and_filters_by_jurisdiction() -> None:
     assert errors(at) == []
     timeline = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "Policy timeline")
     assert sum(len(t["x"]) for t in timeline["data"]) == 48
+    assert len(at.dataframe) == 0  # the newest events as Markdown, the grid on demand
+    newest = next(t for t in markdown_tables(at) if "Event" in t.columns)
+    assert len(newest) == TOP_ROWS
+    dates = [datetime.strptime(d, "%d %b %Y") for d in newest["Date"]]
+    assert dates == sorted(dates, reverse=True)
+    assert newest["Source"].str.fullmatch(r"\[[a-z0-9.-]+\]\(https://\S+\)").all()
     at.multiselect(key="ev_jur").set_value(["CN"]).run()
-    table = at.dataframe[0].value
+    assert set(next(t for t in markdown_tables(at) if "Event" in t.columns)["Where"]) == {"CN"}
+    at.session_state["events_table"] = True  # "All N events: sort, search, download"
+    table = at.run().dataframe[0].value
     assert len(table) > 0 and set(table["Where"]) == {"CN"}
     assert table["Source"].str.startswith("http").all()
 

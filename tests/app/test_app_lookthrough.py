@@ -68,9 +68,9 @@ def test_fund_holding_lists_its_sourced_constituent_weights() -> None:
     at.query_params["lt"] = "1"
     at.run()
     at.selectbox(key="holding").select("SMH").run()
-    table = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    table = next(t for t in markdown_tables(at) if "Field" in t.columns)
     assert "Weight of NVIDIA (NVDA)" in set(table["Field"])
-    assert table["Source"].str.startswith("http").all()
+    assert table["Source"].str.fullmatch(r"\[[a-z0-9.-]+\]\(https?://\S+\)").all()  # links
     assert any("is a fund" in i.value for i in at.info)
 
 

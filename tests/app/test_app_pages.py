@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +26,16 @@ def test_holding_page_shows_waterfall_sources_and_scenarios() -> None:
     waterfall = next(s for s in specs if s["data"][0]["type"] == "waterfall")
     assert waterfall["data"][0]["x"][-1] == "Total"
     assert "China AI compute sales" in waterfall["data"][0]["x"]
-    table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    assert len(at.dataframe) == 0  # no grid on the first screen: Markdown tables
+    shown = next(t for t in markdown_tables(at) if "Source" in t.columns)
+    assert list(shown.columns) == ["Field", "Value", "Tier", "As of", "Source", "Stale"]
+    assert "Revenue" in set(shown["Field"])
+    at.session_state["profile_table"] = True  # "Sort, search, download"
+    table = next(d.value for d in at.run().dataframe if "Source" in d.value.columns)
     assert table["Source"].str.startswith("http").all()
-    assert "Revenue" in set(table["Field"])
+    assert list(table["Field"]) == list(shown["Field"])
+    sites = [re.sub(r"^https?://(www\.)?", "", u).split("/")[0] for u in table["Source"]]
+    assert [c.split("]")[0][1:] for c in shown["Source"]] == sites
     assert any(k.startswith("Impact: Full China ban") for k in metric_values(at))
 
 

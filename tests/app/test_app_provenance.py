@@ -12,7 +12,7 @@ from exposure.evaluation.provenance import book_provenance, provenance_headline
 from exposure.holdings.load import load_portfolio
 from exposure.model.catalog import load_catalog
 from exposure.workspace import SAMPLE_PORTFOLIO
-from tests.apptest_util import errors, metric_values, page, plotly_specs
+from tests.apptest_util import errors, markdown_tables, metric_values, page, plotly_specs
 from tests.conftest import MINI_DATA
 
 
@@ -64,7 +64,10 @@ def test_provenance_tables_flag_stale_numbers() -> None:
     assert len(prov) > 0 and set(prov["Tier"]) == {"Judgement"}
     holding = page("pages/3_Holding.py").run()
     holding.selectbox(key="holding").select("INTC").run()
-    table = next(d.value for d in holding.dataframe if "Stale" in d.value.columns)
+    shown = next(t for t in markdown_tables(holding) if "Stale" in t.columns)
+    assert shown.loc[shown["Field"] == "Exposure: Other China revenue", "Stale"].tolist() == ["stale"]
+    holding.session_state["profile_table"] = True  # the sortable grid, opened
+    table = next(d.value for d in holding.run().dataframe if "Stale" in d.value.columns)
     row = table[table["Field"] == "Exposure: Other China revenue"]
     assert row["Stale"].tolist() == [True]  # FY2024 China share, dated 2025-01-31
 

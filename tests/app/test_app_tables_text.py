@@ -106,7 +106,7 @@ def test_every_table_header_is_written_for_people(rendered: dict[str, AppTest],
 @pytest.mark.parametrize("path", PAGES)
 def test_light_tables_read_like_the_grids(rendered: dict[str, AppTest], path: str) -> None:
     """The static first-screen tables: headers for people, names not ids, whole dollars with
-    separators, percentages with their sign."""
+    separators, percentages with their sign, counts with separators, ratios to 2 places."""
     if path == "app.py":
         assert len(markdown_tables(rendered[path])) == 2  # top exposures, look-through entities
     for shown in markdown_tables(rendered[path]):
@@ -116,7 +116,9 @@ def test_light_tables_read_like_the_grids(rendered: dict[str, AppTest], path: st
                 assert not SNAKE_ID.match(cell), (path, column, cell)
                 assert not cell.startswith(ID_PREFIXES), (path, column, cell)
                 if re.fullmatch(r"[-+$\d,.%]+", cell) and any(ch.isdigit() for ch in cell):
-                    assert re.fullmatch(r"-?\$\d{1,3}(,\d{3})*|[+-]?\d+(\.\d)?%", cell), (path, column, cell)
+                    assert re.fullmatch(r"-?\$\d{1,3}(,\d{3})*|[+-]?\d+(\.\d)?%"  # money, percent
+                                        r"|\d{1,3}(,\d{3})*"  # a count: 20,000 draws
+                                        r"|-?\d+\.\d\d", cell), (path, column, cell)  # a ratio
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -7,7 +7,14 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from exposure.ui.light_table import MONEY, escape, markdown_table, signed_percent, text_frame
+from exposure.ui.light_table import (
+    MONEY,
+    escape,
+    link,
+    markdown_table,
+    signed_percent,
+    text_frame,
+)
 from tests.apptest_util import markdown_tables
 
 HOSTILE = ["a|b", "$5 and $6", "[click](http://evil.example)", "<script>x</script>", "*bold* _i_",
@@ -40,3 +47,26 @@ def test_a_light_table_reads_back_as_shown() -> None:
     assert list(shown["Value change"]) == ["-3.0%", "+0.0%", "+12.2%"]
     assert list(shown["Holding"]) == HOSTILE[:3]
     assert escape("x") == "x"
+
+
+def test_a_link_column_names_the_site_and_keeps_markdown_out_of_the_address() -> None:
+    assert link("https://www.sec.gov/a/b?x=1#f") == r"[sec\.gov](https://www.sec.gov/a/b?x=1#f)"
+    # characters that would end the link, start LaTeX, end a cell or open HTML are encoded
+    assert link("https://ex.com/a)(b|c$d<e>") == r"[ex\.com](https://ex.com/a%29%28b%7Cc%24d%3Ce%3E)"
+    for text in ["javascript:alert(1)", "ftp://ex.com/x", "see https://ex.com", "", "[x](http://y)"]:
+        assert link(text) == escape(text)  # not an http(s) address: shown as text
+
+
+def test_a_light_table_with_links_reads_back_as_shown() -> None:
+    frame = pd.DataFrame({"Field": ["China share", "Data centre|DC"],
+                          "Source": ["https://www.sec.gov/x)y", "javascript:alert(1)"]})
+
+    def script(frame: object) -> None:  # run by AppTest: builtins only
+        from exposure.ui.light_table import LINK, light_table
+
+        light_table(frame, {"Source": LINK})  # type: ignore[arg-type]
+
+    at = AppTest.from_function(script, kwargs={"frame": frame}).run()
+    [shown] = markdown_tables(at)
+    assert list(shown["Field"]) == ["China share", "Data centre|DC"]
+    assert list(shown["Source"]) == ["[sec.gov](https://www.sec.gov/x%29y)", "javascript:alert(1)"]
