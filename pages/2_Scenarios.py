@@ -13,7 +13,12 @@ from exposure.labels import holding_label
 from exposure.scenarios.share import encode_scenario
 from exposure.scenarios.store import scenario_yaml
 from exposure.ui import editor
-from exposure.ui.light_table import EXPOSURE_FORMATS, light_table, signed_percent
+from exposure.ui.light_table import (
+    EXPOSURE_FORMATS,
+    light_table,
+    markdown_link,
+    signed_percent,
+)
 from exposure.ui.loaders import book_figure, frame_figure
 from exposure.ui.sidebar import setup_page, sidebar
 from exposure.ui.team_view import scenario_save_section
@@ -66,8 +71,9 @@ if library.open:
                     lines = []
                     for eid in scn.events:
                         event = cat.events[eid]
+                        # escaped: a title's ":5:" made Markdown load its emoji table
                         lines.append(f"- {event.date:%d %b %Y} · "
-                                     f"[{event.title}]({event.sources[0].url})")
+                                     + markdown_link(event.title, str(event.sources[0].url)))
                     with st.expander(f"Linked real events ({len(scn.events)})"):
                         st.markdown("\n".join(lines))
 

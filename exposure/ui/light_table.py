@@ -84,10 +84,21 @@ def link(text: str) -> str:
     address is percent-encoded where Markdown or the table would read it (``( ) | $ < >``, ...).
     Anything else (another scheme, a space, no address) is shown as escaped text."""
     found = WEB_ADDRESS.match(text.strip())
-    if not found:
-        return escape(text)
-    target = quote(text.strip(), safe=":/?#@!&'*+,;=%-._~")
-    return f"[{escape(found.group(1))}]({target})"
+    return markdown_link(found.group(1), text) if found else escape(text)
+
+
+def markdown_link(label: str, address: str) -> str:
+    """``[label](address)`` with the label shown literally (:func:`escape`: no LaTeX, emoji
+    codes or nested links from a title) and the address percent-encoded where Markdown would
+    read it; just the label when the address is not a plain http(s) one."""
+    if not WEB_ADDRESS.match(address.strip()):
+        return escape(label)
+    return f"[{escape(label)}]({quote(address.strip(), safe=SAFE_IN_ADDRESS)})"
+
+
+SAFE_IN_ADDRESS = ":/?#@!&'*+,;=%-._~"
+"""Characters left as they are in a link's address; the rest (``( ) | $ < > [ ]`` and spaces,
+...) are percent-encoded."""
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~^=:])")

@@ -194,3 +194,26 @@ def test_portfolio_editor_shows_values_with_separators_not_cents() -> None:
     assert config["market_value"]["type_config"]["format"] == "localized"  # 620,000
     for column in ("quantity", "market_value"):
         assert ".2f" not in str(config[column]["type_config"].get("format"))
+
+
+# When Streamlit's Markdown (1.67) loads extra code: the emoji table (250 kB) for text like
+# ":5:" and the formula renderer for text like "$5 and $6" (StreamlitMarkdown's own tests,
+# copied): a title or narrative must not make a new browser session load either.
+EMOJI_CODE = re.compile(r":(?!material/|streamlit:)[\w+-][\w_+-]*:")
+FORMULA = (re.compile(r"(?<!\$)\$\$+(?!\$)[\s\S]*?\$\$"),
+           re.compile(r"(?<!\$)\$(?![\s$])[^$\n]*?[^\s$]\$(?!\d)"))
+CODE_OR_ESCAPE = re.compile(r"(?:^|(?<=\n)) {0,3}(`{3,}|~{3,})[\s\S]*?(?:\n[ \t]*\1|$)"
+                            r"|(?<!`)(`+)[^`\n]+\2(?!`)|\\[\\$`]")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_text_makes_markdown_load_emoji_or_formula_code(rendered: dict[str, AppTest],
+                                                           path: str) -> None:
+    for node, _ in _walk(rendered[path]._tree):
+        for attr in ("value", "label", "help"):
+            text = getattr(node, attr, None)
+            if not isinstance(text, str) or getattr(node, "type", "") in ("code", "dataframe"):
+                continue
+            assert not EMOJI_CODE.search(text), (path, text[:120])
+            plain = CODE_OR_ESCAPE.sub("_", text)
+            assert not any(f.search(plain) for f in FORMULA), (path, text[:120])

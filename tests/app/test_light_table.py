@@ -11,6 +11,7 @@ from exposure.ui.light_table import (
     MONEY,
     escape,
     link,
+    markdown_link,
     markdown_table,
     signed_percent,
     text_frame,
@@ -70,3 +71,11 @@ def test_a_light_table_with_links_reads_back_as_shown() -> None:
     [shown] = markdown_tables(at)
     assert list(shown["Field"]) == ["China share", "Data centre|DC"]
     assert list(shown["Source"]) == ["[sec.gov](https://www.sec.gov/x%29y)", "javascript:alert(1)"]
+
+
+def test_a_titled_link_shows_its_title_literally() -> None:
+    title = "Deal: 1:5: ratio, $5 and $6 [draft]"
+    text = markdown_link(title, "https://ex.com/a|b")
+    assert text == "[" + escape(title) + "](https://ex.com/a%7Cb)"
+    assert not re.search(r":\w+:", text) and "$5 and $6" not in text
+    assert markdown_link(title, "javascript:alert(1)") == escape(title)
