@@ -66,7 +66,13 @@ def parse_yaml(text: str | bytes, origin: str | Path = "<text>") -> Any:
         raise DataFileError(origin, f"file is larger than {MAX_YAML_BYTES // 1000} kB")
     if "\x00" in text:
         raise DataFileError(origin, "binary content (NUL byte) is not YAML")
-    loader = StrictLoader(text)
+    try:
+        loader = StrictLoader(text)  # reads the whole text, refusing control characters
+    except yaml.reader.ReaderError as exc:
+        at = exc.position
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise DataFileError(origin, f"invalid YAML (line {line}, column {column}): character "
+                                    f"U+{exc.character:04X} is not allowed") from None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

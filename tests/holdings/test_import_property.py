@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exposure.errors import ImportFormatError
@@ -32,6 +32,8 @@ CELLS = st.one_of(
 @given(header=st.sampled_from(HEADERS),
        rows=st.lists(st.lists(CELLS, min_size=1, max_size=8), min_size=1, max_size=12),
        delimiter=st.sampled_from([",", ";"]))
+@example(header=["symbol", "quantity", "market_value", "currency"],  # read as YAML, then a
+         rows=[["\x1f", "\nholdings:"]], delimiter=",")  # control character YAML refuses
 def test_rows_always_add_up_or_one_clean_error(header: list[str], rows: list[list[str]],
                                                delimiter: str) -> None:
     buf = io.StringIO()

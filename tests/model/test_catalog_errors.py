@@ -117,6 +117,12 @@ def test_aliases_are_refused(data: Path) -> None:
         load_catalog(data, include_home=False)
 
 
+def test_a_control_character_names_the_file_and_the_character(data: Path) -> None:
+    (data / "scenarios" / "ctrl.yaml").write_text("id: ctrl\ntitle: bad\x1f title\n")
+    with pytest.raises(DataFileError, match=r"ctrl\.yaml.*\(line 2, column 11\): character U\+001F"):
+        load_catalog(data, include_home=False)
+
+
 def test_duplicate_company_id(data: Path) -> None:
     text = (data / "companies.yaml").read_text()
     first_block = "- id: AAA" + text.split("- id: AAA", 1)[1].split("- id: BBB")[0]
