@@ -24,11 +24,11 @@ from exposure.ui.widgets import current_display, table
 
 Formatter = Callable[[Any], str]
 MONEY = "money"
+"""In ``formats``: the column holds USD amounts, written in whole units of the display
+currency (:meth:`DisplayMoney.whole`: ``-$12,345``, ``-€10,567``)."""
 LINK = "link"
 """In ``formats``: the column holds web addresses, each shown as a link named by its site
 (``sec.gov``); anything that is not a plain http(s) address is shown as text."""
-"""In ``formats``: the column holds USD amounts, written in whole units of the display
-currency (:meth:`DisplayMoney.whole`: ``-$12,345``, ``-€10,567``)."""
 Format = Formatter | str
 
 
@@ -84,7 +84,7 @@ def link(text: str) -> str:
     address is percent-encoded where Markdown or the table would read it (``( ) | $ < >``, ...).
     Anything else (another scheme, a space, no address) is shown as escaped text."""
     found = WEB_ADDRESS.match(text.strip())
-    return markdown_link(found.group(1), text) if found else escape(text)
+    return markdown_link(found.group(1) if found else text, text)
 
 
 def markdown_link(label: str, address: str) -> str:

@@ -197,7 +197,7 @@ def test_portfolio_editor_shows_values_with_separators_not_cents() -> None:
 
 
 # When Streamlit's Markdown (1.67) loads extra code: the emoji table (250 kB) for text like
-# ":5:" and the formula renderer for text like "$5 and $6" (StreamlitMarkdown's own tests,
+# ":5:" and the formula renderer for text like "$5 and $6" (the tests in its frontend code,
 # copied): a title or narrative must not make a new browser session load either.
 EMOJI_CODE = re.compile(r":(?!material/|streamlit:)[\w+-][\w_+-]*:")
 FORMULA = (re.compile(r"(?<!\$)\$\$+(?!\$)[\s\S]*?\$\$"),
