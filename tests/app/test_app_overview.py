@@ -6,6 +6,7 @@ import pytest
 import streamlit as st
 
 from exposure.holdings.load import load_portfolio
+from exposure.ui.sidebar import set_summary
 from exposure.workspace import SAMPLE_PORTFOLIO
 from tests.apptest_util import (
     OVERVIEW_HEATMAP,
@@ -71,6 +72,30 @@ def test_scenario_set_from_the_url_limits_the_bars() -> None:
     assert errors(at) == []
     bars = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "Portfolio impact per scenario")
     assert len(bars["data"][0]["y"]) == 2
+
+
+def test_scenario_set_is_chosen_in_a_popover_that_says_how_many() -> None:
+    at = page().run()
+    (box,) = at.sidebar.get("popover")
+    assert box.proto.popover.label == "Scenario set: all 9"
+    assert [w.key for w in box.get("multiselect")] == ["set"]  # the control is inside it
+    at.multiselect(key="set").set_value(["s1_diffusion_2", "s2_full_china_ban"]).run()
+    assert errors(at) == []
+    (box,) = at.sidebar.get("popover")
+    assert box.proto.popover.label == "Scenario set: 2 of 9"
+    bars = next(s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "Portfolio impact per scenario")
+    assert len(bars["data"][0]["y"]) == 3  # the set and the selected scenario (the first)
+    assert at.query_params["set"] == ["s1_diffusion_2", "s2_full_china_ban"]
+
+
+@pytest.mark.parametrize(("chosen", "label"), [
+    (["a", "b", "c"], "Scenario set: all 3"),
+    (["b"], "Scenario set: 1 of 3"),
+    ([], "Scenario set: none (the selected scenario only)"),
+    (["b", "gone"], "Scenario set: 1 of 3"),  # a scenario no longer in the library
+])
+def test_set_summary_counts_the_library_scenarios_chosen(chosen: list[str], label: str) -> None:
+    assert set_summary(chosen, ["a", "b", "c"]) == label
 
 
 def test_top_exposures_table_is_sorted_by_loss() -> None:

@@ -6,6 +6,7 @@ Screenshots go to ``artifacts/`` (git-ignored). Locally the tests skip without C
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -98,6 +99,29 @@ def test_overview_renders_charts_and_scenario_change_updates_kpis(server: str, p
         wait_for_app(page)
         page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for(timeout=45_000)
         assert "ov_view=" in page.url and "scenario=s3_sme_escalation" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_scenario_set_popover_changes_the_bars(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/")
+    wait_for_app(page)
+    wait_for_charts(page)
+    bars = page.locator(".st-key-scenario_bar .js-plotly-plot .bars .point")
+    assert bars.count() == 9
+    sidebar = page.locator("[data-testid='stSidebar']")
+    button = sidebar.get_by_role("button", name="Scenario set: all 9")
+    assert sidebar.locator("[data-testid='stMultiSelect']").count() == 0  # drawn when opened
+    button.click()
+    remove = page.locator("[data-testid='stMultiSelect']").get_by_role(
+        "button", name=re.compile("^Remove "))
+    expect(remove).to_have_count(9)  # one chip per scenario of the library
+    second = load_catalog().scenarios["s1_diffusion_2"].label
+    page.get_by_role("button", name=f"Remove {second}", exact=True).click()  # the chip's x
+    wait_for_app(page)
+    expect(sidebar.get_by_role("button", name="Scenario set: 8 of 9")).to_be_visible()
+    expect(bars).to_have_count(8, timeout=45_000)
+    assert "set=" in page.url
+    _shot(page, "overview-scenario-set")
     assert page.locator("[data-testid='stException']").count() == 0
 
 
